@@ -1,0 +1,464 @@
+//! The graph IR: functions as control-flow graphs of basic blocks over typed virtual
+//! registers.
+//!
+//! Entities are typed `u32` indices whose printed prefix matches the text form: `f1`
+//! (function), `bb2` (block), `v3` (variable). Instruction data lives in
+//! [`Function::insts`]; a block's [`BlockData::insts`] is the layout (program order);
+//! the block's [`Terminator`] names its successors statically. Variables are mutable
+//! virtual registers (the IR is not SSA): a variable may be assigned many times, which
+//! keeps lowering simple and suits the classic dataflow passes (constant and copy
+//! propagation, liveness) that run over it.
+
+use oort_sema::Builtin;
+use oort_syntax::Span;
+use std::fmt;
+
+macro_rules! entity {
+    ($name:ident, $prefix:literal) => {
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!($prefix, "{}"), self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(self, f)
+            }
+        }
+    };
+}
+
+entity!(FnIdx, "f");
+entity!(Block, "bb");
+entity!(Var, "v");
+entity!(Inst, "i");
+
+/// Machine-level value types. Every reference (string, array, closure, environment,
+/// object, label) is `Ref`, which is what the garbage collector needs to know.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub enum Ty {
+    Bool,
+    I32,
+    U32,
+    I64,
+    U64,
+    F64,
+    Ref,
+}
+
+impl Ty {
+    pub fn name(self) -> &'static str {
+        match self {
+            Ty::Bool => "bool",
+            Ty::I32 => "i32",
+            Ty::U32 => "u32",
+            Ty::I64 => "i64",
+            Ty::U64 => "u64",
+            Ty::F64 => "f64",
+            Ty::Ref => "ref",
+        }
+    }
+
+    pub fn is_int(self) -> bool {
+        matches!(self, Ty::I32 | Ty::U32 | Ty::I64 | Ty::U64)
+    }
+
+    pub fn is_signed(self) -> bool {
+        matches!(self, Ty::I32 | Ty::I64)
+    }
+}
+
+impl fmt::Display for Ty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Clone, PartialEq, Debug)]
+pub enum Const {
+    Bool(bool),
+    I32(i32),
+    U32(u32),
+    I64(i64),
+    U64(u64),
+    F64(f64),
+    Str(Box<[u8]>),
+    Null,
+}
+
+impl Const {
+    pub fn ty(&self) -> Ty {
+        match self {
+            Const::Bool(_) => Ty::Bool,
+            Const::I32(_) => Ty::I32,
+            Const::U32(_) => Ty::U32,
+            Const::I64(_) => Ty::I64,
+            Const::U64(_) => Ty::U64,
+            Const::F64(_) => Ty::F64,
+            Const::Str(_) | Const::Null => Ty::Ref,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum UnOp {
+    Neg,
+    /// Logical not of a `bool`.
+    Not,
+    BitNot,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    Shl,
+    Shr,
+    And,
+    Or,
+    Xor,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl BinOp {
+    pub fn name(self) -> &'static str {
+        match self {
+            BinOp::Add => "add",
+            BinOp::Sub => "sub",
+            BinOp::Mul => "mul",
+            BinOp::Div => "div",
+            BinOp::Rem => "rem",
+            BinOp::Shl => "shl",
+            BinOp::Shr => "shr",
+            BinOp::And => "and",
+            BinOp::Or => "or",
+            BinOp::Xor => "xor",
+            BinOp::Eq => "eq",
+            BinOp::Ne => "ne",
+            BinOp::Lt => "lt",
+            BinOp::Le => "le",
+            BinOp::Gt => "gt",
+            BinOp::Ge => "ge",
+        }
+    }
+
+    pub fn is_comparison(self) -> bool {
+        matches!(self, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
+    }
+}
+
+/// The target of a call.
+#[derive(Clone, PartialEq, Debug)]
+pub enum Callee {
+    /// A statically known function; `env` is the environment it closes over, when it
+    /// refers to variables of enclosing functions.
+    Direct { func: FnIdx, env: Option<Var> },
+    /// A closure value.
+    Closure(Var),
+    Builtin(Builtin),
+}
+
+/// An instruction. Its result variable (if any) is [`InstData::dst`].
+#[derive(Clone, PartialEq, Debug)]
+pub enum Op {
+    Const(Const),
+    Copy(Var),
+    Unary(UnOp, Ty, Var),
+    /// Arithmetic on operands of type `Ty`; comparisons produce `bool`. `Eq`/`Ne` on `Ref`
+    /// compare identity.
+    Binary(BinOp, Ty, Var, Var),
+    /// Numeric conversion `from → to` (int→int wraps, f64→int truncates and saturates).
+    Convert { from: Ty, to: Ty, src: Var },
+    /// String equality by content (`negate` for `!=`); null-safe.
+    StrEq { negate: bool, lhs: Var, rhs: Var },
+    StrConcat(Var, Var),
+    /// The `print`/`str` form of a value of the given type.
+    ToStr(Ty, Var),
+    /// Writes a string and a newline.
+    Print(Var),
+    Call { callee: Callee, args: Vec<Var> },
+    /// A new array of `len` default-initialized elements.
+    NewArray { elem: Ty, len: Var },
+    ArrayGet { elem: Ty, array: Var, index: Var },
+    ArraySet { elem: Ty, array: Var, index: Var, value: Var },
+    ArrayLen(Var),
+    StrLen(Var),
+    /// The byte at an index of a string, as `i32`.
+    StrIndex { string: Var, index: Var },
+    Substring { string: Var, from: Var, to: Var },
+    /// A new environment with one slot per type, its parent the given environment.
+    NewEnv { parent: Option<Var>, slots: Vec<Ty> },
+    /// The environment `depth` parents up from `env` (0 is `env` itself).
+    EnvUp { env: Var, depth: u32 },
+    EnvGet { env: Var, slot: u32, ty: Ty },
+    EnvSet { env: Var, slot: u32, value: Var },
+    /// The environment the running function's closure captured.
+    ClosureEnv,
+    NewClosure { func: FnIdx, env: Option<Var> },
+}
+
+#[derive(Clone, PartialEq, Debug)]
+pub struct InstData {
+    pub dst: Option<Var>,
+    pub op: Op,
+    pub span: Span,
+}
+
+#[derive(Clone, PartialEq, Debug)]
+pub enum Terminator {
+    Jump(Block),
+    Branch { cond: Var, then: Block, els: Block },
+    /// Multi-way branch on an integer value.
+    Switch { value: Var, cases: Vec<(i64, Block)>, default: Block },
+    Return(Option<Var>),
+    /// A block whose end cannot be reached (after lowering, before it is filled).
+    Unreachable,
+}
+
+impl Terminator {
+    pub fn successors(&self) -> smallvec::SmallVec<[Block; 2]> {
+        match self {
+            Terminator::Jump(b) => smallvec::smallvec![*b],
+            Terminator::Branch { then, els, .. } => smallvec::smallvec![*then, *els],
+            Terminator::Switch { cases, default, .. } => {
+                let mut v: smallvec::SmallVec<[Block; 2]> = cases.iter().map(|c| c.1).collect();
+                v.push(*default);
+                v
+            }
+            Terminator::Return(_) | Terminator::Unreachable => smallvec::SmallVec::new(),
+        }
+    }
+
+    pub fn successors_mut(&mut self) -> Vec<&mut Block> {
+        match self {
+            Terminator::Jump(b) => vec![b],
+            Terminator::Branch { then, els, .. } => vec![then, els],
+            Terminator::Switch { cases, default, .. } => {
+                let mut v: Vec<&mut Block> = cases.iter_mut().map(|c| &mut c.1).collect();
+                v.push(default);
+                v
+            }
+            Terminator::Return(_) | Terminator::Unreachable => Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, PartialEq, Debug)]
+pub struct BlockData {
+    pub insts: Vec<Inst>,
+    pub term: Terminator,
+    pub term_span: Span,
+}
+
+#[derive(Clone, PartialEq, Debug)]
+pub struct VarData {
+    pub ty: Ty,
+    /// The source name, for user variables; `None` for temporaries.
+    pub name: Option<String>,
+}
+
+#[derive(Clone, PartialEq, Debug)]
+pub struct Function {
+    /// A unique, readable name: `fib`, `outer.inner`, `main.lambda@3:9`.
+    pub name: String,
+    /// The first `params` variables are the parameters, in order.
+    pub params: u32,
+    /// `None` for `void`.
+    pub ret: Option<Ty>,
+    /// Whether the function reads [`Op::ClosureEnv`] (it closes over outer variables).
+    pub takes_env: bool,
+    pub vars: Vec<VarData>,
+    pub insts: Vec<InstData>,
+    pub blocks: Vec<BlockData>,
+    pub entry: Block,
+    pub span: Span,
+}
+
+impl Function {
+    pub fn new(name: String, span: Span) -> Function {
+        let mut f = Function {
+            name,
+            params: 0,
+            ret: None,
+            takes_env: false,
+            vars: Vec::new(),
+            insts: Vec::new(),
+            blocks: Vec::new(),
+            entry: Block(0),
+            span,
+        };
+        f.entry = f.new_block();
+        f
+    }
+
+    pub fn new_var(&mut self, ty: Ty, name: Option<String>) -> Var {
+        self.vars.push(VarData { ty, name });
+        Var(self.vars.len() as u32 - 1)
+    }
+
+    pub fn var_ty(&self, v: Var) -> Ty {
+        self.vars[v.index()].ty
+    }
+
+    pub fn new_block(&mut self) -> Block {
+        self.blocks.push(BlockData { insts: Vec::new(), term: Terminator::Unreachable, term_span: Span::DUMMY });
+        Block(self.blocks.len() as u32 - 1)
+    }
+
+    /// Appends an instruction to the end of `block`.
+    pub fn push(&mut self, block: Block, dst: Option<Var>, op: Op, span: Span) -> Inst {
+        self.insts.push(InstData { dst, op, span });
+        let inst = Inst(self.insts.len() as u32 - 1);
+        self.blocks[block.index()].insts.push(inst);
+        inst
+    }
+
+    pub fn inst(&self, i: Inst) -> &InstData {
+        &self.insts[i.index()]
+    }
+
+    pub fn block(&self, b: Block) -> &BlockData {
+        &self.blocks[b.index()]
+    }
+
+    pub fn set_term(&mut self, block: Block, term: Terminator, span: Span) {
+        let b = &mut self.blocks[block.index()];
+        b.term = term;
+        b.term_span = span;
+    }
+
+    /// Blocks reachable from the entry, in reverse post-order (the printing and
+    /// dataflow order).
+    pub fn reverse_postorder(&self) -> Vec<Block> {
+        let mut seen = vec![false; self.blocks.len()];
+        let mut post = Vec::with_capacity(self.blocks.len());
+        // Iterative DFS: (block, next successor index).
+        let mut stack: Vec<(Block, usize)> = vec![(self.entry, 0)];
+        seen[self.entry.index()] = true;
+        while let Some(&mut (b, ref mut i)) = stack.last_mut() {
+            // Successors are visited last-first so that, reversed, the first successor
+            // (the `then` of a branch, the body of a loop) is laid out first.
+            let succs = self.blocks[b.index()].term.successors();
+            if *i < succs.len() {
+                let s = succs[succs.len() - 1 - *i];
+                *i += 1;
+                if !seen[s.index()] {
+                    seen[s.index()] = true;
+                    stack.push((s, 0));
+                }
+            } else {
+                post.push(b);
+                stack.pop();
+            }
+        }
+        post.reverse();
+        post
+    }
+
+    /// Predecessor lists of every block (reachable or not).
+    pub fn predecessors(&self) -> Vec<Vec<Block>> {
+        let mut preds = vec![Vec::new(); self.blocks.len()];
+        for (i, b) in self.blocks.iter().enumerate() {
+            for s in b.term.successors() {
+                if !preds[s.index()].contains(&Block(i as u32)) {
+                    preds[s.index()].push(Block(i as u32));
+                }
+            }
+        }
+        preds
+    }
+}
+
+/// The variables an instruction reads.
+pub fn inst_uses(op: &Op) -> smallvec::SmallVec<[Var; 4]> {
+    use smallvec::smallvec;
+    match op {
+        Op::Const(_) | Op::ClosureEnv => smallvec![],
+        Op::Copy(v) | Op::Unary(_, _, v) | Op::ToStr(_, v) | Op::Print(v) => smallvec![*v],
+        Op::Convert { src, .. } => smallvec![*src],
+        Op::Binary(_, _, a, b) | Op::StrConcat(a, b) => smallvec![*a, *b],
+        Op::StrEq { lhs, rhs, .. } => smallvec![*lhs, *rhs],
+        Op::Call { callee, args } => {
+            let mut v: smallvec::SmallVec<[Var; 4]> = smallvec![];
+            match callee {
+                Callee::Direct { env: Some(e), .. } => v.push(*e),
+                Callee::Closure(c) => v.push(*c),
+                _ => {}
+            }
+            v.extend(args.iter().copied());
+            v
+        }
+        Op::NewArray { len, .. } => smallvec![*len],
+        Op::ArrayGet { array, index, .. } => smallvec![*array, *index],
+        Op::ArraySet { array, index, value, .. } => smallvec![*array, *index, *value],
+        Op::ArrayLen(a) | Op::StrLen(a) => smallvec![*a],
+        Op::StrIndex { string, index } => smallvec![*string, *index],
+        Op::Substring { string, from, to } => smallvec![*string, *from, *to],
+        Op::NewEnv { parent, .. } => parent.iter().copied().collect(),
+        Op::EnvUp { env, .. } | Op::EnvGet { env, .. } => smallvec![*env],
+        Op::EnvSet { env, value, .. } => smallvec![*env, *value],
+        Op::NewClosure { env, .. } => env.iter().copied().collect(),
+    }
+}
+
+/// Whether an instruction has an effect besides writing its result (so it must stay
+/// even when its result is unused). Instructions that may raise a runtime error count.
+pub fn has_side_effect(op: &Op) -> bool {
+    match op {
+        Op::Const(_)
+        | Op::Copy(_)
+        | Op::Unary(..)
+        | Op::Convert { .. }
+        | Op::StrEq { .. }
+        | Op::ToStr(..)
+        | Op::NewEnv { .. }
+        | Op::EnvUp { .. }
+        | Op::EnvGet { .. }
+        | Op::ClosureEnv
+        | Op::NewClosure { .. } => false,
+        Op::Binary(op, ty, _, _) => ty.is_int() && matches!(op, BinOp::Div | BinOp::Rem),
+        Op::StrConcat(..)
+        | Op::Print(_)
+        | Op::Call { .. }
+        | Op::NewArray { .. }
+        | Op::ArrayGet { .. }
+        | Op::ArraySet { .. }
+        | Op::ArrayLen(_)
+        | Op::StrLen(_)
+        | Op::StrIndex { .. }
+        | Op::Substring { .. }
+        | Op::EnvSet { .. } => true,
+    }
+}
+
+/// A whole program: every function, with `main` (the top-level statements) first.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct Module {
+    pub funcs: Vec<Function>,
+}
+
+impl Module {
+    pub const MAIN: FnIdx = FnIdx(0);
+
+    pub fn func(&self, f: FnIdx) -> &Function {
+        &self.funcs[f.index()]
+    }
+}

@@ -1,0 +1,1152 @@
+//! The `lower` pass: typed AST → graph IR.
+//!
+//! Each AST function becomes one IR [`Function`]; `main` (the top-level statements) is
+//! `f0`, the others follow in declaration order. Variables that no nested function
+//! captures become IR variables (virtual registers). Captured variables live in heap
+//! environments: one environment per scope that declares a captured variable, allocated
+//! each time the scope is entered (so each loop iteration gets fresh variables), whose
+//! parent is the environment of the nearest enclosing such scope. A function that needs
+//! variables of enclosing functions receives that chain as its closure environment
+//! ([`Op::ClosureEnv`]).
+//!
+//! Expressions are evaluated left to right into temporaries. When an operand is a plain
+//! variable and a later operand has side effects, the variable is first copied, so the
+//! later side effect cannot change the value already "evaluated" (copy propagation
+//! removes the copies that turn out unnecessary).
+//!
+//! Lowering also reports a non-`void` function whose end is reachable ("missing
+//! return"): with the constant-condition rule of LANGUAGE.md §9, the control-flow graph
+//! built here is exactly what that check needs.
+
+use crate::ir::{BinOp as IrBin, Block, Callee, Const, FnIdx, Function, Module, Op, Terminator, Ty, UnOp as IrUn, Var};
+use indexmap::{IndexMap, IndexSet};
+use oort_sema::{CallKind, FuncInfo, IntTy, MemberRes, Res, ScopeId, ScopeKind, SemaInfo, TyId, TyKind, VarId};
+use oort_syntax::ast::{Ast, BinOp, ExprId, ExprKind, FuncId, FuncKind, StmtId, StmtKind, UnOp};
+use oort_syntax::{Diagnostic, SourceFile, Span};
+
+/// Lowers a type-checked program. Returns the module and any errors found on the way.
+pub fn lower(ast: &Ast, sema: &SemaInfo, file: &SourceFile) -> (Module, Vec<Diagnostic>) {
+    let cx = Cx::new(ast, sema, file);
+    let mut module = Module::default();
+    let mut diags = Vec::new();
+    for (&fid, &idx) in &cx.fn_idx {
+        debug_assert_eq!(idx.index(), module.funcs.len());
+        let mut fl = FnLower::new(&cx, fid);
+        fl.lower_body();
+        diags.append(&mut fl.diags);
+        module.funcs.push(fl.f);
+    }
+    (module, diags)
+}
+
+/// Facts shared by the lowering of every function.
+struct Cx<'a> {
+    ast: &'a Ast,
+    sema: &'a SemaInfo,
+    file: &'a SourceFile,
+    fn_idx: IndexMap<FuncId, FnIdx>,
+    /// Scopes that declare at least one captured variable, with those variables in slot
+    /// order.
+    env_slots: IndexMap<ScopeId, Vec<VarId>>,
+    /// Functions that need their closure environment.
+    needs_env: IndexSet<FuncId>,
+}
+
+impl<'a> Cx<'a> {
+    fn new(ast: &'a Ast, sema: &'a SemaInfo, file: &'a SourceFile) -> Cx<'a> {
+        let mut fn_idx = IndexMap::new();
+        fn_idx.insert(ast.main, FnIdx(0));
+        for (fid, _) in ast.funcs.iter() {
+            if fid != ast.main && sema.funcs.contains_key(&fid) {
+                let n = fn_idx.len() as u32;
+                fn_idx.insert(fid, FnIdx(n));
+            }
+        }
+        let mut env_slots: IndexMap<ScopeId, Vec<VarId>> = IndexMap::new();
+        for (i, v) in sema.vars.iter().enumerate() {
+            if v.captured {
+                env_slots.entry(v.scope).or_default().push(VarId(i as u32));
+            }
+        }
+        let mut cx = Cx { ast, sema, file, fn_idx, env_slots, needs_env: IndexSet::new() };
+        cx.compute_needs_env();
+        cx
+    }
+
+    fn has_env(&self, s: ScopeId) -> bool {
+        self.env_slots.contains_key(&s)
+    }
+
+    /// The scope lexically enclosing `s`, crossing from a function body to the scope the
+    /// function is declared in.
+    fn outer(&self, s: ScopeId) -> Option<ScopeId> {
+        let info = self.sema.scope(s);
+        match info.kind {
+            ScopeKind::FuncBody(f) => self.sema.funcs.get(&f).and_then(|fi| fi.decl_scope),
+            _ => info.parent,
+        }
+    }
+
+    /// The innermost environment-bearing scope enclosing `s` (inclusive).
+    fn env_scope_from(&self, mut s: Option<ScopeId>) -> Option<ScopeId> {
+        while let Some(sc) = s {
+            if self.has_env(sc) {
+                return Some(sc);
+            }
+            s = self.outer(sc);
+        }
+        None
+    }
+
+    /// The environment a closure of `f` captures: that of the innermost
+    /// environment-bearing scope around its declaration.
+    fn closure_env_scope(&self, f: FuncId) -> Option<ScopeId> {
+        self.env_scope_from(self.sema.funcs.get(&f)?.decl_scope)
+    }
+
+    fn func_info(&self, f: FuncId) -> &FuncInfo {
+        self.sema.func(f)
+    }
+
+    /// Marks every function from `from` up to, not including, `owner` as needing its
+    /// environment. Returns whether anything changed.
+    fn mark_chain(&mut self, from: FuncId, owner: FuncId) -> bool {
+        let mut changed = false;
+        let mut f = Some(from);
+        while let Some(g) = f {
+            if g == owner {
+                break;
+            }
+            changed |= self.needs_env.insert(g);
+            f = self.sema.funcs.get(&g).and_then(|i| i.parent);
+        }
+        changed
+    }
+
+    fn compute_needs_env(&mut self) {
+        // Which function each name use sits in, from a walk of every function body
+        // (nested function bodies are walked as their own functions).
+        let mut uses: Vec<(FuncId, Res)> = Vec::new();
+        for &fid in self.fn_idx.keys() {
+            let mut names = Vec::new();
+            for &s in &self.ast.func(fid).body {
+                collect_names_stmt(self.ast, s, &mut names);
+            }
+            for e in names {
+                if let Some(r) = self.sema.names.get(&e) {
+                    uses.push((fid, *r));
+                }
+            }
+        }
+        loop {
+            let mut changed = false;
+            for &(f, r) in &uses {
+                match r {
+                    Res::Var(v) => {
+                        let owner = self.sema.var(v).func;
+                        if owner != f {
+                            changed |= self.mark_chain(f, owner);
+                        }
+                    }
+                    Res::Func(k) if self.needs_env.contains(&k) => {
+                        if let Some(es) = self.closure_env_scope(k) {
+                            let owner = self.sema.scope(es).func;
+                            if owner != f && encloses(self.sema, owner, f) {
+                                changed |= self.mark_chain(f, owner);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    fn ty(&self, t: TyId) -> Option<Ty> {
+        ir_ty(self.sema, t)
+    }
+}
+
+/// Whether function `outer` lexically encloses (or is) `inner`.
+fn encloses(sema: &SemaInfo, outer: FuncId, inner: FuncId) -> bool {
+    let mut f = Some(inner);
+    while let Some(g) = f {
+        if g == outer {
+            return true;
+        }
+        f = sema.funcs.get(&g).and_then(|i| i.parent);
+    }
+    false
+}
+
+/// The IR type of a semantic type; `None` for `void`.
+pub fn ir_ty(sema: &SemaInfo, t: TyId) -> Option<Ty> {
+    Some(match sema.types.kind(t) {
+        TyKind::Void => return None,
+        TyKind::Bool => Ty::Bool,
+        TyKind::Int(IntTy::I32) => Ty::I32,
+        TyKind::Int(IntTy::U32) => Ty::U32,
+        TyKind::Int(IntTy::I64) => Ty::I64,
+        TyKind::Int(IntTy::U64) => Ty::U64,
+        TyKind::Double => Ty::F64,
+        TyKind::Error => Ty::I32,
+        _ => Ty::Ref,
+    })
+}
+
+fn collect_names_stmt(ast: &Ast, s: StmtId, out: &mut Vec<ExprId>) {
+    let mut exprs = Vec::new();
+    let mut stmts = vec![s];
+    while let Some(s) = stmts.pop() {
+        match &ast.stmt(s).kind {
+            StmtKind::Expr(e) | StmtKind::Print(e) | StmtKind::Goto(e) => exprs.push(*e),
+            StmtKind::Return(e) => exprs.extend(e.iter().copied()),
+            StmtKind::VarDecl(items) => exprs.extend(items.iter().filter_map(|i| i.init)),
+            StmtKind::Block(b) => stmts.extend(b.iter().copied()),
+            StmtKind::If { cond, then, els } => {
+                exprs.push(*cond);
+                stmts.push(*then);
+                stmts.extend(els.iter().copied());
+            }
+            StmtKind::While { cond, body } | StmtKind::DoWhile { body, cond } => {
+                exprs.push(*cond);
+                stmts.push(*body);
+            }
+            StmtKind::For { init, cond, step, body } => {
+                stmts.extend(init.iter().copied());
+                exprs.extend(cond.iter().copied());
+                exprs.extend(step.iter().copied());
+                stmts.push(*body);
+            }
+            StmtKind::Switch { scrutinee, cases } => {
+                exprs.push(*scrutinee);
+                for c in cases {
+                    exprs.extend(c.values.iter().copied());
+                    stmts.extend(c.body.iter().copied());
+                }
+            }
+            StmtKind::Func(_)
+            | StmtKind::Class(_)
+            | StmtKind::TypeAlias { .. }
+            | StmtKind::Empty
+            | StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Label(_)
+            | StmtKind::Error => {}
+        }
+    }
+    while let Some(e) = exprs.pop() {
+        match &ast.expr(e).kind {
+            ExprKind::Name(_) => out.push(e),
+            ExprKind::Lambda(_) => {} // walked as its own function
+            k => for_each_child(k, |c| exprs.push(c)),
+        }
+    }
+}
+
+/// Calls `f` on every direct sub-expression (not into lambda bodies).
+fn for_each_child(k: &ExprKind, mut f: impl FnMut(ExprId)) {
+    match k {
+        ExprKind::Int(_)
+        | ExprKind::Double(_)
+        | ExprKind::Str(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Null
+        | ExprKind::Name(_)
+        | ExprKind::This
+        | ExprKind::SuperMember(_)
+        | ExprKind::Lambda(_)
+        | ExprKind::Error => {}
+        ExprKind::Unary(_, a) | ExprKind::Convert(a) | ExprKind::As(a, _) | ExprKind::Is(a, _) => f(*a),
+        ExprKind::Member { base, .. } => f(*base),
+        ExprKind::Binary(_, a, b) => {
+            f(*a);
+            f(*b);
+        }
+        ExprKind::Assign { target, value, .. } => {
+            f(*target);
+            f(*value);
+        }
+        ExprKind::IncDec { target, .. } => f(*target),
+        ExprKind::Cond(a, b, c) => {
+            f(*a);
+            f(*b);
+            f(*c);
+        }
+        ExprKind::Call { callee, args } => {
+            f(*callee);
+            args.iter().for_each(|a| f(*a));
+        }
+        ExprKind::Index { base, index } => {
+            f(*base);
+            f(*index);
+        }
+        ExprKind::New { args, .. } => args.iter().for_each(|a| f(*a)),
+        ExprKind::NewArray { len, .. } => f(*len),
+        ExprKind::ArrayLit(items) => items.iter().for_each(|a| f(*a)),
+    }
+}
+
+/// Whether evaluating `e` can have a side effect that changes a variable.
+fn is_pure(ast: &Ast, e: ExprId) -> bool {
+    match &ast.expr(e).kind {
+        ExprKind::Assign { .. } | ExprKind::IncDec { .. } | ExprKind::Call { .. } | ExprKind::New { .. } => false,
+        k => {
+            let mut pure = true;
+            for_each_child(k, |c| pure &= is_pure(ast, c));
+            pure
+        }
+    }
+}
+
+struct LoopCtx {
+    break_to: Block,
+    /// `None` for a `switch`, which `continue` passes through.
+    continue_to: Option<Block>,
+}
+
+/// An assignable place, with its object and index already evaluated.
+enum Place {
+    Reg(Var),
+    Env { env: Var, slot: u32, ty: Ty },
+    Elem { array: Var, index: Var, elem: Ty },
+}
+
+struct FnLower<'a> {
+    cx: &'a Cx<'a>,
+    fid: FuncId,
+    f: Function,
+    cur: Block,
+    regs: IndexMap<VarId, Var>,
+    /// Environments of the scopes currently open in this function.
+    envs: IndexMap<ScopeId, Var>,
+    /// The closure environment, read once at entry.
+    closure_env: Option<Var>,
+    scope: ScopeId,
+    loops: Vec<LoopCtx>,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'a> FnLower<'a> {
+    fn new(cx: &'a Cx<'a>, fid: FuncId) -> FnLower<'a> {
+        let decl = cx.ast.func(fid);
+        let info = cx.func_info(fid);
+        let name = function_name(cx, fid);
+        let mut f = Function::new(name, decl.span);
+        f.ret = cx.ty(info.ret);
+        let mut regs = IndexMap::new();
+        for &p in &info.params {
+            let vi = cx.sema.var(p);
+            let v = f.new_var(cx.ty(vi.ty).unwrap_or(Ty::I32), Some(cx.ast.name(vi.name).to_string()));
+            regs.insert(p, v);
+        }
+        f.params = info.params.len() as u32;
+        f.takes_env = cx.needs_env.contains(&fid);
+        let cur = f.entry;
+        FnLower {
+            cx,
+            fid,
+            f,
+            cur,
+            regs,
+            envs: IndexMap::new(),
+            closure_env: None,
+            scope: info.body_scope,
+            loops: Vec::new(),
+            diags: Vec::new(),
+        }
+    }
+
+    fn span_of(&self, e: ExprId) -> Span {
+        self.cx.ast.expr(e).span
+    }
+
+    fn ty_of(&self, e: ExprId) -> TyId {
+        self.cx.sema.ty_of(e)
+    }
+
+    fn ir_ty_of(&self, e: ExprId) -> Ty {
+        self.cx.ty(self.ty_of(e)).unwrap_or(Ty::I32)
+    }
+
+    fn emit(&mut self, dst: Option<Var>, op: Op, span: Span) {
+        self.f.push(self.cur, dst, op, span);
+    }
+
+    fn temp(&mut self, ty: Ty) -> Var {
+        self.f.new_var(ty, None)
+    }
+
+    /// Emits `op` into a new temporary of type `ty`.
+    fn value(&mut self, ty: Ty, op: Op, span: Span) -> Var {
+        let t = self.temp(ty);
+        self.emit(Some(t), op, span);
+        t
+    }
+
+    fn constant(&mut self, c: Const, span: Span) -> Var {
+        self.value(c.ty(), Op::Const(c), span)
+    }
+
+    /// Ends the current block and continues in a fresh one (unreachable until something
+    /// jumps to it).
+    fn terminate(&mut self, term: Terminator, span: Span) {
+        self.f.set_term(self.cur, term, span);
+        self.cur = self.f.new_block();
+    }
+
+    fn jump_to(&mut self, target: Block, span: Span) {
+        self.f.set_term(self.cur, Terminator::Jump(target), span);
+        self.cur = target;
+    }
+
+    fn lower_body(&mut self) {
+        let decl = self.cx.ast.func(self.fid);
+        let span = decl.span;
+        if self.f.takes_env {
+            let e = self.value(Ty::Ref, Op::ClosureEnv, span);
+            self.closure_env = Some(e);
+        }
+        let body_scope = self.scope;
+        self.enter_scope(body_scope, span);
+        // Captured parameters move into the body's environment.
+        let params = self.cx.func_info(self.fid).params.clone();
+        for p in params {
+            if self.cx.sema.var(p).captured {
+                let reg = self.regs[&p];
+                let place = self.var_place(p);
+                self.store(place, reg, span);
+            }
+        }
+        for &s in &decl.body {
+            self.stmt(s);
+        }
+        let end = decl.end_span;
+        if self.f.ret.is_none() {
+            self.f.set_term(self.cur, Terminator::Return(None), end);
+        } else {
+            let fall_off = self.cur;
+            if self.f.reverse_postorder().contains(&fall_off) {
+                let what = match decl.name {
+                    Some(n) => format!("function `{}`", self.cx.ast.name(n.sym)),
+                    None => "lambda".to_string(),
+                };
+                self.diags.push(
+                    Diagnostic::error(end, format!("{what} can reach its end without returning a value"))
+                        .with_primary_label("missing `return` before here"),
+                );
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------
+    // Scopes and variables
+
+    fn enter_scope(&mut self, s: ScopeId, span: Span) -> ScopeId {
+        let prev = self.scope;
+        self.scope = s;
+        if let Some(slots) = self.cx.env_slots.get(&s) {
+            let parent = self.cx.env_scope_from(self.cx.outer(s)).and_then(|p| self.env_of(p));
+            let tys = slots.iter().map(|&v| self.cx.ty(self.cx.sema.var(v).ty).unwrap_or(Ty::I32)).collect();
+            let env = self.f.new_var(Ty::Ref, Some(format!("env.{}", s.0)));
+            self.emit(Some(env), Op::NewEnv { parent, slots: tys }, span);
+            self.envs.insert(s, env);
+        }
+        prev
+    }
+
+    fn exit_scope(&mut self, prev: ScopeId) {
+        self.envs.shift_remove(&self.scope);
+        self.scope = prev;
+    }
+
+    /// A variable holding the environment of environment-bearing scope `target`, as seen
+    /// from the current point; `None` when it is out of this function's reach (only
+    /// when the function needs no environment, so nobody asks).
+    fn env_of(&mut self, target: ScopeId) -> Option<Var> {
+        if let Some(&v) = self.envs.get(&target) {
+            return Some(v);
+        }
+        let base = self.closure_env?;
+        // Count environment-bearing scopes from the function's declaration outward.
+        let mut depth = 0;
+        let mut s = self.cx.env_scope_from(self.cx.func_info(self.fid).decl_scope);
+        while let Some(sc) = s {
+            if sc == target {
+                if depth == 0 {
+                    return Some(base);
+                }
+                let span = self.f.span;
+                return Some(self.value(Ty::Ref, Op::EnvUp { env: base, depth }, span));
+            }
+            depth += 1;
+            s = self.cx.env_scope_from(self.cx.outer(sc));
+        }
+        None
+    }
+
+    fn var_place(&mut self, v: VarId) -> Place {
+        let info = self.cx.sema.var(v);
+        let ty = self.cx.ty(info.ty).unwrap_or(Ty::I32);
+        if info.captured {
+            let slot = self.cx.env_slots[&info.scope].iter().position(|&x| x == v).unwrap_or(0) as u32;
+            let env = self.env_of(info.scope).expect("environment of a captured variable is reachable");
+            Place::Env { env, slot, ty }
+        } else {
+            let name = self.cx.ast.name(info.name).to_string();
+            let f = &mut self.f;
+            Place::Reg(*self.regs.entry(v).or_insert_with(|| f.new_var(ty, Some(name))))
+        }
+    }
+
+    fn load(&mut self, place: &Place, span: Span) -> Var {
+        match *place {
+            Place::Reg(v) => v,
+            Place::Env { env, slot, ty } => self.value(ty, Op::EnvGet { env, slot, ty }, span),
+            Place::Elem { array, index, elem } => self.value(elem, Op::ArrayGet { elem, array, index }, span),
+        }
+    }
+
+    fn store(&mut self, place: Place, value: Var, span: Span) {
+        match place {
+            Place::Reg(v) => {
+                if v != value {
+                    self.emit(Some(v), Op::Copy(value), span)
+                }
+            }
+            Place::Env { env, slot, .. } => self.emit(None, Op::EnvSet { env, slot, value }, span),
+            Place::Elem { array, index, elem } => self.emit(None, Op::ArraySet { elem, array, index, value }, span),
+        }
+    }
+
+    /// The environment to pass to function `g` (called or closed over from here).
+    fn env_for(&mut self, g: FuncId) -> Option<Var> {
+        if !self.cx.needs_env.contains(&g) {
+            return None;
+        }
+        let scope = self.cx.closure_env_scope(g)?;
+        self.env_of(scope)
+    }
+
+    // ----------------------------------------------------------------------------
+    // Statements
+
+    fn stmt(&mut self, s: StmtId) {
+        let ast = self.cx.ast;
+        let stmt = ast.stmt(s);
+        let span = stmt.span;
+        match &stmt.kind {
+            StmtKind::Expr(e) => {
+                self.expr(*e);
+            }
+            StmtKind::VarDecl(items) => {
+                let vars = self.cx.sema.decl_vars.get(&s).cloned().unwrap_or_default();
+                for (item, v) in items.iter().zip(vars) {
+                    let value = match item.init {
+                        Some(init) => self.expr_value(init),
+                        None => {
+                            let ty = self.cx.ty(self.cx.sema.var(v).ty).unwrap_or(Ty::I32);
+                            self.constant(default_const(ty), item.name.span)
+                        }
+                    };
+                    let place = self.var_place(v);
+                    self.store(place, value, item.name.span);
+                }
+            }
+            StmtKind::Func(_) | StmtKind::Class(_) | StmtKind::TypeAlias { .. } | StmtKind::Empty => {}
+            StmtKind::Block(stmts) => {
+                let scope = self.cx.sema.stmt_scope.get(&s).copied();
+                let prev = scope.map(|sc| self.enter_scope(sc, span));
+                for &st in stmts {
+                    self.stmt(st);
+                }
+                if let Some(p) = prev {
+                    self.exit_scope(p);
+                }
+            }
+            StmtKind::Print(e) => {
+                let v = self.expr_value(*e);
+                let ty = self.ir_ty_of(*e);
+                let s = self.value(Ty::Ref, Op::ToStr(ty, v), span);
+                self.emit(None, Op::Print(s), span);
+            }
+            StmtKind::If { cond, then, els } => {
+                let then_bb = self.f.new_block();
+                let join = self.f.new_block();
+                let else_bb = if els.is_some() { self.f.new_block() } else { join };
+                self.cond(*cond, then_bb, else_bb);
+                self.cur = then_bb;
+                self.stmt(*then);
+                self.jump_to(join, span);
+                if let Some(e) = els {
+                    self.cur = else_bb;
+                    self.stmt(*e);
+                    self.jump_to(join, span);
+                }
+                self.cur = join;
+            }
+            StmtKind::While { cond, body } => {
+                let head = self.f.new_block();
+                let body_bb = self.f.new_block();
+                let exit = self.f.new_block();
+                self.jump_to(head, span);
+                self.cond(*cond, body_bb, exit);
+                self.cur = body_bb;
+                self.loop_body(*body, exit, Some(head));
+                self.jump_to(head, span);
+                self.cur = exit;
+            }
+            StmtKind::DoWhile { body, cond } => {
+                let body_bb = self.f.new_block();
+                let test = self.f.new_block();
+                let exit = self.f.new_block();
+                self.jump_to(body_bb, span);
+                self.loop_body(*body, exit, Some(test));
+                self.jump_to(test, span);
+                self.cond(*cond, body_bb, exit);
+                self.cur = exit;
+            }
+            StmtKind::For { init, cond, step, body } => {
+                let scope = self.cx.sema.stmt_scope.get(&s).copied();
+                let prev = scope.map(|sc| self.enter_scope(sc, span));
+                if let Some(i) = init {
+                    self.stmt(*i);
+                }
+                let head = self.f.new_block();
+                let body_bb = self.f.new_block();
+                let step_bb = self.f.new_block();
+                let exit = self.f.new_block();
+                self.jump_to(head, span);
+                match cond {
+                    Some(c) => self.cond(*c, body_bb, exit),
+                    None => self.jump_to(body_bb, span),
+                }
+                self.cur = body_bb;
+                self.loop_body(*body, exit, Some(step_bb));
+                self.jump_to(step_bb, span);
+                if let Some(st) = step {
+                    self.expr(*st);
+                }
+                self.jump_to(head, span);
+                self.cur = exit;
+                if let Some(p) = prev {
+                    self.exit_scope(p);
+                }
+            }
+            StmtKind::Break => {
+                if let Some(l) = self.loops.last() {
+                    let t = l.break_to;
+                    self.terminate(Terminator::Jump(t), span);
+                }
+            }
+            StmtKind::Continue => {
+                if let Some(t) = self.loops.iter().rev().find_map(|l| l.continue_to) {
+                    self.terminate(Terminator::Jump(t), span);
+                }
+            }
+            StmtKind::Return(e) => {
+                let v = e.map(|e| self.expr_value(e));
+                let v = if self.f.ret.is_some() { v } else { None };
+                self.terminate(Terminator::Return(v), span);
+            }
+            StmtKind::Switch { scrutinee, cases } => self.switch(s, *scrutinee, cases, span),
+            StmtKind::Label(_) | StmtKind::Goto(_) | StmtKind::Error => {
+                // Rejected by the type checker before lowering runs.
+            }
+        }
+    }
+
+    fn loop_body(&mut self, body: StmtId, exit: Block, cont: Option<Block>) {
+        self.loops.push(LoopCtx { break_to: exit, continue_to: cont });
+        self.stmt(body);
+        self.loops.pop();
+    }
+
+    fn switch(&mut self, s: StmtId, scrutinee: ExprId, cases: &[oort_syntax::ast::SwitchCase], span: Span) {
+        let value = self.expr_value(scrutinee);
+        let vty = self.ir_ty_of(scrutinee);
+        let exit = self.f.new_block();
+        let mut table: Vec<(i64, Block)> = Vec::new();
+        let mut seen: IndexMap<i64, Span> = IndexMap::new();
+        let mut default = exit;
+        let mut bodies = Vec::new();
+        for (i, c) in cases.iter().enumerate() {
+            let bb = self.f.new_block();
+            if c.is_default {
+                default = bb;
+            }
+            for &ve in &c.values {
+                match const_int(self.cx.ast, self.cx.sema, ve) {
+                    Some(bits) => {
+                        let bits = normalize_bits(bits, vty);
+                        if let Some(prev) = seen.get(&bits) {
+                            self.diags.push(
+                                Diagnostic::error(self.span_of(ve), "duplicate case value")
+                                    .with_label(*prev, "first used here"),
+                            );
+                        } else {
+                            seen.insert(bits, self.span_of(ve));
+                            table.push((bits, bb));
+                        }
+                    }
+                    None => self.diags.push(Diagnostic::error(
+                        self.span_of(ve),
+                        "case value must be a constant integer expression",
+                    )),
+                }
+            }
+            bodies.push((i as u32, bb));
+        }
+        self.terminate(Terminator::Switch { value, cases: table, default }, span);
+        self.loops.push(LoopCtx { break_to: exit, continue_to: None });
+        for ((i, bb), c) in bodies.into_iter().zip(cases) {
+            self.cur = bb;
+            let scope = self.cx.sema.case_scope.get(&(s, i)).copied();
+            let prev = scope.map(|sc| self.enter_scope(sc, c.span));
+            for &st in &c.body {
+                self.stmt(st);
+            }
+            if let Some(p) = prev {
+                self.exit_scope(p);
+            }
+            self.jump_to(exit, c.span);
+        }
+        self.loops.pop();
+        self.cur = exit;
+    }
+
+    /// Lowers a condition as control flow: jumps to `t` when it holds, else to `f`.
+    fn cond(&mut self, e: ExprId, t: Block, f: Block) {
+        let span = self.span_of(e);
+        match &self.cx.ast.expr(e).kind {
+            ExprKind::Bool(true) => self.f.set_term(self.cur, Terminator::Jump(t), span),
+            ExprKind::Bool(false) => self.f.set_term(self.cur, Terminator::Jump(f), span),
+            ExprKind::Unary(UnOp::Not, a) => {
+                let a = *a;
+                return self.cond(a, f, t);
+            }
+            ExprKind::Binary(BinOp::And, a, b) => {
+                let (a, b) = (*a, *b);
+                let mid = self.f.new_block();
+                self.cond(a, mid, f);
+                self.cur = mid;
+                return self.cond(b, t, f);
+            }
+            ExprKind::Binary(BinOp::Or, a, b) => {
+                let (a, b) = (*a, *b);
+                let mid = self.f.new_block();
+                self.cond(a, t, mid);
+                self.cur = mid;
+                return self.cond(b, t, f);
+            }
+            _ => {
+                let v = self.expr_value(e);
+                self.f.set_term(self.cur, Terminator::Branch { cond: v, then: t, els: f }, span);
+            }
+        }
+        self.cur = self.f.new_block();
+    }
+
+    // ----------------------------------------------------------------------------
+    // Expressions
+
+    /// Lowers an expression that has a value.
+    fn expr_value(&mut self, e: ExprId) -> Var {
+        match self.expr(e) {
+            Some(v) => v,
+            None => {
+                // `void` used as a value is a type error reported earlier.
+                let span = self.span_of(e);
+                self.constant(Const::I32(0), span)
+            }
+        }
+    }
+
+    /// Lowers operands left to right, protecting earlier plain-variable operands from
+    /// side effects of later ones.
+    fn operands(&mut self, es: &[ExprId]) -> Vec<Var> {
+        let mut out = Vec::with_capacity(es.len());
+        for (i, &e) in es.iter().enumerate() {
+            let v = self.expr_value(e);
+            let is_user_var = self.f.vars[v.index()].name.is_some();
+            if is_user_var && es[i + 1..].iter().any(|&later| !is_pure(self.cx.ast, later)) {
+                let ty = self.f.var_ty(v);
+                let span = self.span_of(e);
+                out.push(self.value(ty, Op::Copy(v), span));
+            } else {
+                out.push(v);
+            }
+        }
+        out
+    }
+
+    fn expr(&mut self, e: ExprId) -> Option<Var> {
+        let ast = self.cx.ast;
+        let span = self.span_of(e);
+        let ty = self.ir_ty_of(e);
+        let kind = &ast.expr(e).kind;
+        Some(match kind {
+            ExprKind::Int(v) => {
+                let c = int_const(self.cx.sema, self.ty_of(e), *v, false);
+                self.constant(c, span)
+            }
+            ExprKind::Double(d) => self.constant(Const::F64(*d), span),
+            ExprKind::Str(s) => self.constant(Const::Str(s.clone()), span),
+            ExprKind::Bool(b) => self.constant(Const::Bool(*b), span),
+            ExprKind::Null => self.constant(Const::Null, span),
+            ExprKind::Name(_) => match self.cx.sema.names.get(&e).copied() {
+                Some(Res::Var(v)) => {
+                    let place = self.var_place(v);
+                    self.load(&place, span)
+                }
+                Some(Res::Func(g)) => {
+                    let env = self.env_for(g);
+                    let func = self.cx.fn_idx[&g];
+                    self.value(Ty::Ref, Op::NewClosure { func, env }, span)
+                }
+                _ => self.constant(Const::I32(0), span),
+            },
+            ExprKind::Unary(UnOp::Neg, a) if matches!(ast.expr(*a).kind, ExprKind::Int(_)) => {
+                let ExprKind::Int(v) = ast.expr(*a).kind else { unreachable!() };
+                let c = int_const(self.cx.sema, self.ty_of(e), v, true);
+                self.constant(c, span)
+            }
+            ExprKind::Unary(op, a) => {
+                let v = self.expr_value(*a);
+                let op = match op {
+                    UnOp::Neg => IrUn::Neg,
+                    UnOp::Not => IrUn::Not,
+                    UnOp::BitNot => IrUn::BitNot,
+                };
+                self.value(ty, Op::Unary(op, ty, v), span)
+            }
+            ExprKind::Binary(op @ (BinOp::And | BinOp::Or), a, b) => {
+                let (a, b) = (*a, *b);
+                let result = self.temp(Ty::Bool);
+                let rhs_bb = self.f.new_block();
+                let join = self.f.new_block();
+                let av = self.expr_value(a);
+                self.emit(Some(result), Op::Copy(av), span);
+                let term = if *op == BinOp::And {
+                    Terminator::Branch { cond: result, then: rhs_bb, els: join }
+                } else {
+                    Terminator::Branch { cond: result, then: join, els: rhs_bb }
+                };
+                self.f.set_term(self.cur, term, span);
+                self.cur = rhs_bb;
+                let bv = self.expr_value(b);
+                self.emit(Some(result), Op::Copy(bv), span);
+                self.jump_to(join, span);
+                result
+            }
+            ExprKind::Binary(op, a, b) => {
+                let (op, a, b) = (*op, *a, *b);
+                let vs = self.operands(&[a, b]);
+                self.binary(op, a, b, vs[0], vs[1], span)
+            }
+            ExprKind::Assign { op, target, value } => self.assign(*op, *target, *value, span),
+            ExprKind::IncDec { prefix, increment, target } => {
+                let place = self.place(*target);
+                let old = self.load(&place, span);
+                let old = if *prefix { old } else { self.value(ty, Op::Copy(old), span) };
+                let one = self.constant(one_const(ty), span);
+                let op = if *increment { IrBin::Add } else { IrBin::Sub };
+                let new = self.value(ty, Op::Binary(op, ty, old, one), span);
+                self.store(place, new, span);
+                if *prefix { new } else { old }
+            }
+            ExprKind::Cond(c, a, b) => {
+                let (c, a, b) = (*c, *a, *b);
+                let result = self.temp(ty);
+                let t = self.f.new_block();
+                let f = self.f.new_block();
+                let join = self.f.new_block();
+                self.cond(c, t, f);
+                self.cur = t;
+                let av = self.expr_value(a);
+                self.emit(Some(result), Op::Copy(av), span);
+                self.jump_to(join, span);
+                self.cur = f;
+                let bv = self.expr_value(b);
+                self.emit(Some(result), Op::Copy(bv), span);
+                self.jump_to(join, span);
+                result
+            }
+            ExprKind::Call { callee, args } => return self.call(e, *callee, args, span),
+            ExprKind::Index { base, index } => {
+                let (base, index) = (*base, *index);
+                let vs = self.operands(&[base, index]);
+                if matches!(self.cx.sema.types.kind(self.cx.sema.types.strip(self.ty_of(base))), TyKind::String) {
+                    self.value(Ty::I32, Op::StrIndex { string: vs[0], index: vs[1] }, span)
+                } else {
+                    self.value(ty, Op::ArrayGet { elem: ty, array: vs[0], index: vs[1] }, span)
+                }
+            }
+            ExprKind::Member { base, .. } => {
+                let b = self.expr_value(*base);
+                match self.cx.sema.members.get(&e) {
+                    Some(MemberRes::ArrayLength) => self.value(Ty::I32, Op::ArrayLen(b), span),
+                    Some(MemberRes::StringLength) => self.value(Ty::I32, Op::StrLen(b), span),
+                    _ => self.constant(Const::I32(0), span),
+                }
+            }
+            ExprKind::NewArray { len, .. } => {
+                let n = self.expr_value(*len);
+                let elem = self.array_elem_ty(self.ty_of(e));
+                self.value(Ty::Ref, Op::NewArray { elem, len: n }, span)
+            }
+            ExprKind::ArrayLit(items) => {
+                let elem = self.array_elem_ty(self.ty_of(e));
+                let vs = self.operands(items);
+                let n = self.constant(Const::I32(vs.len() as i32), span);
+                let arr = self.value(Ty::Ref, Op::NewArray { elem, len: n }, span);
+                for (i, v) in vs.into_iter().enumerate() {
+                    let idx = self.constant(Const::I32(i as i32), span);
+                    self.emit(None, Op::ArraySet { elem, array: arr, index: idx, value: v }, span);
+                }
+                arr
+            }
+            ExprKind::Lambda(g) => {
+                let env = self.env_for(*g);
+                let func = self.cx.fn_idx[g];
+                self.value(Ty::Ref, Op::NewClosure { func, env }, span)
+            }
+            ExprKind::As(a, _) | ExprKind::Convert(a) => {
+                let from = self.ir_ty_of(*a);
+                let v = self.expr_value(*a);
+                if from == ty || from == Ty::Ref || ty == Ty::Ref {
+                    v
+                } else {
+                    self.value(ty, Op::Convert { from, to: ty, src: v }, span)
+                }
+            }
+            ExprKind::This
+            | ExprKind::SuperMember(_)
+            | ExprKind::New { .. }
+            | ExprKind::Is(..)
+            | ExprKind::Error => {
+                // Rejected by the type checker before lowering runs.
+                self.constant(Const::I32(0), span)
+            }
+        })
+    }
+
+    fn array_elem_ty(&self, array_ty: TyId) -> Ty {
+        let types = &self.cx.sema.types;
+        match types.kind(types.strip(array_ty)) {
+            TyKind::Array(el) => self.cx.ty(*el).unwrap_or(Ty::I32),
+            _ => Ty::I32,
+        }
+    }
+
+    fn is_string(&self, e: ExprId) -> bool {
+        let types = &self.cx.sema.types;
+        matches!(types.kind(types.strip(self.ty_of(e))), TyKind::String)
+    }
+
+    fn binary(&mut self, op: BinOp, a: ExprId, b: ExprId, av: Var, bv: Var, span: Span) -> Var {
+        let operand_ty = self.ir_ty_of(a);
+        let strings = self.is_string(a) || self.is_string(b);
+        let irop = match op {
+            BinOp::Add if strings => return self.value(Ty::Ref, Op::StrConcat(av, bv), span),
+            BinOp::Eq | BinOp::Ne if strings => {
+                let negate = op == BinOp::Ne;
+                return self.value(Ty::Bool, Op::StrEq { negate, lhs: av, rhs: bv }, span);
+            }
+            BinOp::Mul => IrBin::Mul,
+            BinOp::Div => IrBin::Div,
+            BinOp::Rem => IrBin::Rem,
+            BinOp::Add => IrBin::Add,
+            BinOp::Sub => IrBin::Sub,
+            BinOp::Shl => IrBin::Shl,
+            BinOp::Shr => IrBin::Shr,
+            BinOp::BitAnd => IrBin::And,
+            BinOp::BitXor => IrBin::Xor,
+            BinOp::BitOr => IrBin::Or,
+            BinOp::Lt => IrBin::Lt,
+            BinOp::Le => IrBin::Le,
+            BinOp::Gt => IrBin::Gt,
+            BinOp::Ge => IrBin::Ge,
+            BinOp::Eq => IrBin::Eq,
+            BinOp::Ne => IrBin::Ne,
+            BinOp::And | BinOp::Or => unreachable!("short-circuit operators are lowered as control flow"),
+        };
+        let result_ty = if irop.is_comparison() { Ty::Bool } else { operand_ty };
+        self.value(result_ty, Op::Binary(irop, operand_ty, av, bv), span)
+    }
+
+    /// Evaluates the object and index of an assignment target.
+    fn place(&mut self, target: ExprId) -> Place {
+        match &self.cx.ast.expr(target).kind {
+            ExprKind::Name(_) => match self.cx.sema.names.get(&target).copied() {
+                Some(Res::Var(v)) => self.var_place(v),
+                _ => Place::Reg(self.temp(Ty::I32)),
+            },
+            ExprKind::Index { base, index } => {
+                let (base, index) = (*base, *index);
+                let elem = self.ir_ty_of(target);
+                let vs = self.operands(&[base, index]);
+                Place::Elem { array: vs[0], index: vs[1], elem }
+            }
+            _ => Place::Reg(self.temp(Ty::I32)),
+        }
+    }
+
+    fn assign(&mut self, op: Option<BinOp>, target: ExprId, value: ExprId, span: Span) -> Var {
+        let place = self.place(target);
+        let result = match op {
+            None => self.expr_value(value),
+            Some(op) => {
+                let mut old = self.load(&place, span);
+                if !is_pure(self.cx.ast, value) && self.f.vars[old.index()].name.is_some() {
+                    let ty = self.f.var_ty(old);
+                    old = self.value(ty, Op::Copy(old), span);
+                }
+                let rhs = self.expr_value(value);
+                self.binary(op, target, value, old, rhs, span)
+            }
+        };
+        self.store(place, result, span);
+        result
+    }
+
+    fn call(&mut self, e: ExprId, callee: ExprId, args: &[ExprId], span: Span) -> Option<Var> {
+        let ret = self.cx.ty(self.ty_of(e));
+        let kind = self.cx.sema.calls.get(&e).copied().unwrap_or(CallKind::Error);
+        let (callee, argv) = match kind {
+            CallKind::Direct(g) => {
+                let argv = self.operands(args);
+                let env = self.env_for(g);
+                (Callee::Direct { func: self.cx.fn_idx[&g], env }, argv)
+            }
+            CallKind::Closure => {
+                let mut all = vec![callee];
+                all.extend_from_slice(args);
+                let vs = self.operands(&all);
+                (Callee::Closure(vs[0]), vs[1..].to_vec())
+            }
+            CallKind::Builtin(b) => (Callee::Builtin(b), self.operands(args)),
+            CallKind::Substring => {
+                let ExprKind::Member { base, .. } = self.cx.ast.expr(callee).kind else {
+                    return Some(self.constant(Const::Null, span));
+                };
+                let mut all = vec![base];
+                all.extend_from_slice(args);
+                let vs = self.operands(&all);
+                let (string, from, to) = (vs[0], vs[1], vs[2]);
+                return Some(self.value(Ty::Ref, Op::Substring { string, from, to }, span));
+            }
+            CallKind::Error => return Some(self.constant(Const::I32(0), span)),
+        };
+        let dst = ret.map(|t| self.temp(t));
+        self.emit(dst, Op::Call { callee, args: argv }, span);
+        dst
+    }
+}
+
+fn function_name(cx: &Cx<'_>, fid: FuncId) -> String {
+    let decl = cx.ast.func(fid);
+    if decl.kind == FuncKind::Main {
+        return "main".to_string();
+    }
+    let own = match decl.name {
+        Some(n) => cx.ast.name(n.sym).to_string(),
+        None => {
+            let (l, c) = cx.file.line_col(decl.span.lo);
+            format!("lambda@{l}:{c}")
+        }
+    };
+    match cx.sema.funcs.get(&fid).and_then(|i| i.parent) {
+        Some(p) if p != cx.ast.main => format!("{}.{own}", function_name(cx, p)),
+        _ => own,
+    }
+}
+
+fn default_const(ty: Ty) -> Const {
+    match ty {
+        Ty::Bool => Const::Bool(false),
+        Ty::I32 => Const::I32(0),
+        Ty::U32 => Const::U32(0),
+        Ty::I64 => Const::I64(0),
+        Ty::U64 => Const::U64(0),
+        Ty::F64 => Const::F64(0.0),
+        Ty::Ref => Const::Null,
+    }
+}
+
+fn one_const(ty: Ty) -> Const {
+    match ty {
+        Ty::I32 => Const::I32(1),
+        Ty::U32 => Const::U32(1),
+        Ty::I64 => Const::I64(1),
+        Ty::U64 => Const::U64(1),
+        Ty::F64 => Const::F64(1.0),
+        _ => Const::I32(1),
+    }
+}
+
+/// The constant for an integer literal of magnitude `v` (negated when `neg`) at the type
+/// the checker gave it.
+fn int_const(sema: &SemaInfo, t: TyId, v: u64, neg: bool) -> Const {
+    let signed = if neg { (v as i64).wrapping_neg() } else { v as i64 };
+    match sema.types.kind(t) {
+        TyKind::Int(IntTy::I32) => Const::I32(signed as i32),
+        TyKind::Int(IntTy::U32) => Const::U32(signed as u32),
+        TyKind::Int(IntTy::I64) => Const::I64(signed),
+        TyKind::Int(IntTy::U64) => Const::U64(signed as u64),
+        TyKind::Double => Const::F64(if neg { -(v as f64) } else { v as f64 }),
+        _ => Const::I64(signed),
+    }
+}
+
+/// Evaluates a constant integer expression (literals, unary and binary operators,
+/// conversions) to its 64-bit two's-complement bits; `None` if it is not constant.
+pub fn const_int(ast: &Ast, sema: &SemaInfo, e: ExprId) -> Option<i64> {
+    let ity = sema.types.as_int(sema.ty_of(e));
+    let wrap = |v: i64| -> i64 {
+        match ity {
+            Some(IntTy::I32) => v as i32 as i64,
+            Some(IntTy::U32) => v as u32 as i64,
+            _ => v,
+        }
+    };
+    Some(wrap(match &ast.expr(e).kind {
+        ExprKind::Int(v) => *v as i64,
+        ExprKind::Convert(a) | ExprKind::As(a, _) => const_int(ast, sema, *a)?,
+        ExprKind::Unary(UnOp::Neg, a) => const_int(ast, sema, *a)?.wrapping_neg(),
+        ExprKind::Unary(UnOp::BitNot, a) => !const_int(ast, sema, *a)?,
+        ExprKind::Binary(op, a, b) => {
+            let (x, y) = (const_int(ast, sema, *a)?, const_int(ast, sema, *b)?);
+            let unsigned = matches!(ity, Some(IntTy::U32 | IntTy::U64));
+            match op {
+                BinOp::Add => x.wrapping_add(y),
+                BinOp::Sub => x.wrapping_sub(y),
+                BinOp::Mul => x.wrapping_mul(y),
+                BinOp::Div if y == 0 => return None,
+                BinOp::Div if unsigned => ((x as u64) / (y as u64)) as i64,
+                BinOp::Div => x.wrapping_div(y),
+                BinOp::Rem if y == 0 => return None,
+                BinOp::Rem if unsigned => ((x as u64) % (y as u64)) as i64,
+                BinOp::Rem => x.wrapping_rem(y),
+                BinOp::BitAnd => x & y,
+                BinOp::BitOr => x | y,
+                BinOp::BitXor => x ^ y,
+                _ => return None,
+            }
+        }
+        _ => return None,
+    }))
+}
+
+/// The register bits of an integer case value at the scrutinee's type.
+fn normalize_bits(v: i64, ty: Ty) -> i64 {
+    match ty {
+        Ty::I32 => v as i32 as i64,
+        Ty::U32 => v as u32 as i64,
+        _ => v,
+    }
+}
+

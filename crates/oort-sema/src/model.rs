@@ -1,0 +1,230 @@
+//! What semantic analysis knows about a program: side tables keyed by AST ids.
+//!
+//! The `symbol` pass fills in scopes, variables and name resolution; the `typecheck`
+//! pass fills in types (and inserts `Convert` nodes into the AST). Later stages
+//! (flow checks, lowering) only read this.
+
+use crate::ty::{TyId, TypeTable};
+use indexmap::IndexMap;
+use oort_syntax::Span;
+use oort_syntax::ast::{ClassId, ExprId, FuncId, StmtId, Sym, TypeExprId};
+
+/// A local variable or parameter (every one, captured or not).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct VarId(pub u32);
+
+/// A lexical scope: a function body, a block, a `for` statement, a `switch` case.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct ScopeId(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VarKind {
+    Param,
+    Local,
+}
+
+#[derive(Clone, Debug)]
+pub struct VarInfo {
+    pub name: Sym,
+    pub span: Span,
+    pub kind: VarKind,
+    /// Set by `typecheck` (`TyId::ERROR` until then).
+    pub ty: TyId,
+    /// The function whose activation owns the variable.
+    pub func: FuncId,
+    /// The scope the variable is declared in.
+    pub scope: ScopeId,
+    /// Whether some nested function (or lambda, or class method) refers to it. Captured
+    /// variables live in a heap environment of their scope; others in registers.
+    pub captured: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeKind {
+    /// The body of a function, holding its parameters.
+    FuncBody(FuncId),
+    /// A `{ … }` block statement.
+    Block(StmtId),
+    /// A `for` statement: the scope of its init declaration, enclosing the body.
+    For(StmtId),
+    /// The statements of case `n` of a `switch` statement.
+    Case(StmtId, u32),
+}
+
+#[derive(Clone, Debug)]
+pub struct ScopeInfo {
+    pub kind: ScopeKind,
+    pub parent: Option<ScopeId>,
+    /// The function the scope belongs to.
+    pub func: FuncId,
+    /// Variables declared directly in this scope, in declaration order.
+    pub vars: Vec<VarId>,
+}
+
+/// The built-in functions of LANGUAGE.md §11.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    Sqrt,
+    Floor,
+    Sin,
+    Cos,
+    Exp,
+    Log,
+    Pow,
+    Str,
+    Chr,
+    ParseInt,
+    Args,
+    ClockUs,
+    IdentityHash,
+}
+
+impl Builtin {
+    pub const ALL: [Builtin; 13] = [
+        Builtin::Sqrt,
+        Builtin::Floor,
+        Builtin::Sin,
+        Builtin::Cos,
+        Builtin::Exp,
+        Builtin::Log,
+        Builtin::Pow,
+        Builtin::Str,
+        Builtin::Chr,
+        Builtin::ParseInt,
+        Builtin::Args,
+        Builtin::ClockUs,
+        Builtin::IdentityHash,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Builtin::Sqrt => "sqrt",
+            Builtin::Floor => "floor",
+            Builtin::Sin => "sin",
+            Builtin::Cos => "cos",
+            Builtin::Exp => "exp",
+            Builtin::Log => "log",
+            Builtin::Pow => "pow",
+            Builtin::Str => "str",
+            Builtin::Chr => "chr",
+            Builtin::ParseInt => "parse_int",
+            Builtin::Args => "args",
+            Builtin::ClockUs => "clock_us",
+            Builtin::IdentityHash => "identity_hash",
+        }
+    }
+}
+
+/// What a name expression (`ExprKind::Name`) refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Res {
+    Var(VarId),
+    Func(FuncId),
+    Builtin(Builtin),
+    /// Resolution failed (already reported).
+    Error,
+}
+
+/// What a type name (`TypeExprKind::Named`) refers to, decided by `symbol`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypeRes {
+    /// A built-in type name (`int32`, `string`, `void`, `object`, `label`, …).
+    Builtin(TyId),
+    /// A `type name = T;` alias, by its `TypeAlias` statement.
+    Alias(StmtId),
+    Class(ClassId),
+    /// Resolution failed (already reported).
+    Error,
+}
+
+/// What a member expression (`ExprKind::Member`) means, decided by `typecheck`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberRes {
+    ArrayLength,
+    StringLength,
+    /// `s.substring`; only valid as the callee of a call with two `int32` arguments.
+    StringSubstring,
+    Error,
+}
+
+/// How a call expression is carried out, decided by `typecheck`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallKind {
+    /// A call of a named function known statically (`callee` is a `Name` resolving to it).
+    Direct(FuncId),
+    /// A call of a closure value (any expression of function type).
+    Closure,
+    Builtin(Builtin),
+    /// `s.substring (from, to)`.
+    Substring,
+    Error,
+}
+
+#[derive(Clone, Debug)]
+pub struct FuncInfo {
+    /// The enclosing function (`None` only for main).
+    pub parent: Option<FuncId>,
+    /// The scope the function is declared in (`None` only for main).
+    pub decl_scope: Option<ScopeId>,
+    /// The scope of the body; the parameters are declared in it.
+    pub body_scope: ScopeId,
+    pub params: Vec<VarId>,
+    /// Set by `typecheck`.
+    pub ret: TyId,
+    /// The function's type `fn (…) -> R`, set by `typecheck`.
+    pub ty: TyId,
+    /// Whether the function refers to variables of enclosing functions (directly, or
+    /// through calls of nested functions that do), so it needs an environment pointer.
+    pub uses_outer: bool,
+}
+
+/// The side tables of semantic analysis.
+#[derive(Clone, Debug, Default)]
+pub struct SemaInfo {
+    pub types: TypeTable,
+    pub vars: Vec<VarInfo>,
+    pub scopes: Vec<ScopeInfo>,
+    pub funcs: IndexMap<FuncId, FuncInfo>,
+    /// Scope introduced by a `Block` / `For` statement.
+    pub stmt_scope: IndexMap<StmtId, ScopeId>,
+    /// Scope of each case of a `switch`, keyed by (switch statement, case index).
+    pub case_scope: IndexMap<(StmtId, u32), ScopeId>,
+    /// The variables declared by a `VarDecl` statement, in order.
+    pub decl_vars: IndexMap<StmtId, Vec<VarId>>,
+    /// Resolution of every `Name` expression.
+    pub names: IndexMap<ExprId, Res>,
+    /// Meaning of every `Member` expression.
+    pub members: IndexMap<ExprId, MemberRes>,
+    /// How every `Call` expression is carried out.
+    pub calls: IndexMap<ExprId, CallKind>,
+    /// Type of every expression, indexed by `ExprId::index()` (filled by `typecheck`).
+    pub expr_ty: Vec<TyId>,
+    /// Resolution of every `TypeExprKind::Named` type expression (filled by `symbol`).
+    pub type_names: IndexMap<TypeExprId, TypeRes>,
+    /// The type each `type name = T;` alias stands for (filled by `typecheck`).
+    pub alias_ty: IndexMap<StmtId, TyId>,
+    /// Names of classes, for printing types (classes come with the objects issue).
+    pub class_names: IndexMap<ClassId, String>,
+}
+
+impl SemaInfo {
+    pub fn var(&self, v: VarId) -> &VarInfo {
+        &self.vars[v.0 as usize]
+    }
+
+    pub fn scope(&self, s: ScopeId) -> &ScopeInfo {
+        &self.scopes[s.0 as usize]
+    }
+
+    pub fn func(&self, f: FuncId) -> &FuncInfo {
+        &self.funcs[&f]
+    }
+
+    pub fn ty_of(&self, e: ExprId) -> TyId {
+        self.expr_ty.get(e.index()).copied().unwrap_or(TyId::ERROR)
+    }
+
+    pub fn display_ty(&self, t: TyId) -> String {
+        self.types.display(t, &|c| self.class_names.get(&c).cloned().unwrap_or_else(|| "<class>".into()))
+    }
+}

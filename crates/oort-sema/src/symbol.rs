@@ -1,0 +1,557 @@
+//! The `symbol` pass: scopes, variables, and what every name refers to.
+//!
+//! Scopes (LANGUAGE.md §3): a function body (holding the parameters and the body's own
+//! declarations), each `{ … }` block, each `for` statement (its init declaration), and each
+//! `switch` case. Within a scope:
+//! - functions, type aliases, classes and labels are *hoisted*: visible in the whole scope,
+//!   so functions may be mutually recursive;
+//! - variables are visible from their declaration to the end of the scope. A use of a name
+//!   that the same scope declares later is the error "cannot use `x` before its
+//!   declaration" (even when an enclosing function has an `x`, as in C#), and so is a use in
+//!   the body of a function defined textually before the variable.
+//!
+//! Values (variables, parameters, functions, labels) and types (aliases, classes) live in
+//! two separate namespaces. Redeclaring a value name while a declaration of it in an
+//! enclosing scope *of the same function* is visible is an error (Java's rule); shadowing
+//! names of enclosing functions and built-ins is fine. Built-in functions (§11) resolve to
+//! [`Res::Builtin`] when no declaration shadows them.
+//!
+//! Besides resolution the pass computes [`VarInfo::captured`] (the variable is named from a
+//! function other than its owner) and [`FuncInfo::uses_outer`]: the function names a
+//! variable of an enclosing function, or names (calls, takes as a value, or creates, for a
+//! lambda) a function that needs a variable of a function enclosing this one (fixed point).
+//!
+//! Not supported yet (one error each, no cascades): classes, `this`, `super`, `new C`,
+//! labels, `goto`. Class bodies are not resolved. A name referring to a label resolves to
+//! [`Res::Error`] without a further error.
+
+use crate::model::*;
+use crate::ty::TyId;
+use oort_syntax::Diagnostic;
+use oort_syntax::Span;
+use oort_syntax::ast::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// Runs the `symbol` pass over the whole program.
+pub fn resolve(ast: &Ast) -> (SemaInfo, Vec<Diagnostic>) {
+    let mut r = Resolver {
+        ast,
+        sema: SemaInfo::default(),
+        diags: Vec::new(),
+        frames: Vec::new(),
+        ctx: Vec::new(),
+        refs: HashMap::new(),
+        needs: HashMap::new(),
+    };
+    r.resolve_func(ast.main, None);
+    r.compute_uses_outer();
+    let mut diags = r.diags;
+    oort_syntax::diag::sort_diagnostics(&mut diags);
+    (r.sema, diags)
+}
+
+#[derive(Clone, Copy)]
+enum Value {
+    Var(VarId),
+    Func(FuncId),
+    /// A label (not supported yet; already reported).
+    Label,
+}
+
+struct Frame {
+    id: ScopeId,
+    func: FuncId,
+    values: HashMap<Sym, Value>,
+    /// Variables this scope declares further down.
+    pending: HashSet<Sym>,
+    types: HashMap<Sym, TypeRes>,
+}
+
+struct FuncCtx {
+    func: FuncId,
+    loops: u32,
+    switches: u32,
+}
+
+struct Resolver<'a> {
+    ast: &'a Ast,
+    sema: SemaInfo,
+    diags: Vec<Diagnostic>,
+    frames: Vec<Frame>,
+    ctx: Vec<FuncCtx>,
+    /// Functions each function names (including lambdas it creates).
+    refs: HashMap<FuncId, Vec<FuncId>>,
+    /// Enclosing functions whose variables each function names directly.
+    needs: HashMap<FuncId, BTreeSet<FuncId>>,
+}
+
+impl<'a> Resolver<'a> {
+    fn error(&mut self, span: Span, msg: impl Into<String>) {
+        self.diags.push(Diagnostic::error(span, msg));
+    }
+
+    fn name(&self, sym: Sym) -> &'a str {
+        self.ast.name(sym)
+    }
+
+    fn cur_func(&self) -> FuncId {
+        self.ctx.last().map_or(self.ast.main, |c| c.func)
+    }
+
+    fn cur_scope(&self) -> Option<ScopeId> {
+        self.frames.last().map(|f| f.id)
+    }
+
+    // ---------------------------------------------------------------- scopes
+
+    fn push_scope(&mut self, kind: ScopeKind) -> ScopeId {
+        let id = ScopeId(self.sema.scopes.len() as u32);
+        let func = self.cur_func();
+        self.sema.scopes.push(ScopeInfo { kind, parent: self.cur_scope(), func, vars: Vec::new() });
+        self.frames.push(Frame { id, func, values: HashMap::new(), pending: HashSet::new(), types: HashMap::new() });
+        id
+    }
+
+    fn pop_scope(&mut self) {
+        self.frames.pop();
+    }
+
+    /// Declares a value name in the innermost scope, checking duplicates and the Java rule.
+    /// Returns whether the name was entered.
+    fn declare_value(&mut self, ident: Ident, v: Value) -> bool {
+        let name = self.name(ident.sym);
+        let Some(top) = self.frames.last() else { return false };
+        if top.values.contains_key(&ident.sym) {
+            self.error(ident.span, format!("duplicate name `{name}` in this scope"));
+            return false;
+        }
+        let func = top.func;
+        let shadows =
+            self.frames.iter().rev().skip(1).take_while(|f| f.func == func).any(|f| f.values.contains_key(&ident.sym));
+        if shadows {
+            self.error(ident.span, format!("`{name}` is already declared in an enclosing scope of this function"));
+        }
+        let top = self.frames.last_mut().expect("scope");
+        top.pending.remove(&ident.sym);
+        top.values.insert(ident.sym, v);
+        true
+    }
+
+    fn declare_type(&mut self, ident: Ident, t: TypeRes) {
+        let Some(top) = self.frames.last_mut() else { return };
+        if top.types.contains_key(&ident.sym) {
+            let name = self.name(ident.sym);
+            self.error(ident.span, format!("duplicate type name `{name}` in this scope"));
+            return;
+        }
+        top.types.insert(ident.sym, t);
+    }
+
+    fn new_var(&mut self, ident: Ident, kind: VarKind) -> VarId {
+        let id = VarId(self.sema.vars.len() as u32);
+        let scope = self.cur_scope().expect("scope");
+        self.sema.vars.push(VarInfo {
+            name: ident.sym,
+            span: ident.span,
+            kind,
+            ty: TyId::ERROR,
+            func: self.cur_func(),
+            scope,
+            captured: false,
+        });
+        self.sema.scopes[scope.0 as usize].vars.push(id);
+        self.declare_value(ident, Value::Var(id));
+        id
+    }
+
+    /// Enters the hoisted declarations of a statement list into the innermost scope.
+    fn hoist(&mut self, stmts: &[StmtId]) {
+        for &s in stmts {
+            let stmt = self.ast.stmt(s);
+            match &stmt.kind {
+                StmtKind::Func(f) => {
+                    if let Some(name) = self.ast.func(*f).name {
+                        self.declare_value(name, Value::Func(*f));
+                    }
+                }
+                StmtKind::TypeAlias { name, .. } => self.declare_type(*name, TypeRes::Alias(s)),
+                StmtKind::Class(c) => {
+                    let class = self.ast.class(*c);
+                    self.error(class.span, "classes are not supported yet");
+                    self.declare_type(class.name, TypeRes::Class(*c));
+                }
+                StmtKind::Label(name) => {
+                    self.error(stmt.span, "labels are not supported yet");
+                    self.declare_value(*name, Value::Label);
+                }
+                StmtKind::VarDecl(decls) => {
+                    let top = self.frames.last_mut().expect("scope");
+                    for d in decls {
+                        if !top.values.contains_key(&d.name.sym) {
+                            top.pending.insert(d.name.sym);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn block(&mut self, stmts: &[StmtId], kind: ScopeKind) -> ScopeId {
+        let id = self.push_scope(kind);
+        self.hoist(stmts);
+        for &s in stmts {
+            self.stmt(s);
+        }
+        self.pop_scope();
+        id
+    }
+
+    // ---------------------------------------------------------------- lookup
+
+    fn lookup_value(&mut self, ident: Ident) -> Res {
+        let func = self.cur_func();
+        let mut found = None;
+        for f in self.frames.iter().rev() {
+            if let Some(v) = f.values.get(&ident.sym) {
+                found = Some(*v);
+                break;
+            }
+            if f.pending.contains(&ident.sym) {
+                let name = self.name(ident.sym);
+                self.error(ident.span, format!("cannot use `{name}` before its declaration"));
+                return Res::Error;
+            }
+        }
+        match found {
+            Some(Value::Var(v)) => {
+                let owner = self.sema.vars[v.0 as usize].func;
+                if owner != func {
+                    self.sema.vars[v.0 as usize].captured = true;
+                    self.needs.entry(func).or_default().insert(owner);
+                }
+                Res::Var(v)
+            }
+            Some(Value::Func(f)) => {
+                self.refs.entry(func).or_default().push(f);
+                Res::Func(f)
+            }
+            Some(Value::Label) => Res::Error,
+            None => {
+                let name = self.name(ident.sym);
+                if let Some(b) = Builtin::ALL.iter().find(|b| b.name() == name) {
+                    return Res::Builtin(*b);
+                }
+                self.error(ident.span, format!("undefined name `{name}`"));
+                Res::Error
+            }
+        }
+    }
+
+    fn type_expr(&mut self, te: TypeExprId) {
+        let t = self.ast.ty(te);
+        match &t.kind {
+            TypeExprKind::Named(ident) => {
+                let found = self.frames.iter().rev().find_map(|f| f.types.get(&ident.sym).copied());
+                let res = found.unwrap_or_else(|| match builtin_type(self.name(ident.sym)) {
+                    Some(t) => TypeRes::Builtin(t),
+                    None => {
+                        let name = self.name(ident.sym);
+                        self.error(ident.span, format!("unknown type `{name}`"));
+                        TypeRes::Error
+                    }
+                });
+                self.sema.type_names.insert(te, res);
+            }
+            TypeExprKind::Array(e) | TypeExprKind::NonNull(e) => self.type_expr(*e),
+            TypeExprKind::Fn { params, ret } => {
+                for &p in params {
+                    self.type_expr(p);
+                }
+                self.type_expr(*ret);
+            }
+            TypeExprKind::Error => {}
+        }
+    }
+
+    // ---------------------------------------------------------------- functions
+
+    fn resolve_func(&mut self, f: FuncId, decl_scope: Option<ScopeId>) {
+        let decl = self.ast.func(f);
+        for p in &decl.params {
+            self.type_expr(p.ty);
+        }
+        if let Some(r) = decl.ret {
+            self.type_expr(r);
+        }
+        let parent = self.ctx.last().map(|c| c.func);
+        self.ctx.push(FuncCtx { func: f, loops: 0, switches: 0 });
+        let body_scope = self.push_scope(ScopeKind::FuncBody(f));
+        self.sema.funcs.insert(
+            f,
+            FuncInfo {
+                parent,
+                decl_scope,
+                body_scope,
+                params: Vec::new(),
+                ret: TyId::ERROR,
+                ty: TyId::ERROR,
+                uses_outer: false,
+            },
+        );
+        let params: Vec<VarId> = decl.params.iter().map(|p| self.new_var(p.name, VarKind::Param)).collect();
+        self.sema.funcs[&f].params = params;
+        self.hoist(&decl.body);
+        for &s in &decl.body {
+            self.stmt(s);
+        }
+        self.pop_scope();
+        self.ctx.pop();
+    }
+
+    fn compute_uses_outer(&mut self) {
+        let funcs: Vec<FuncId> = self.sema.funcs.keys().copied().collect();
+        loop {
+            let mut changed = false;
+            for &f in &funcs {
+                let Some(refs) = self.refs.get(&f) else { continue };
+                let mut add = Vec::new();
+                for g in refs {
+                    if let Some(n) = self.needs.get(g) {
+                        add.extend(n.iter().copied().filter(|&o| o != f));
+                    }
+                }
+                let set = self.needs.entry(f).or_default();
+                for o in add {
+                    changed |= set.insert(o);
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for (f, info) in self.sema.funcs.iter_mut() {
+            info.uses_outer = self.needs.get(f).is_some_and(|n| !n.is_empty());
+        }
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    /// A statement in a position that is not a statement list (`if`/loop bodies): a
+    /// declaration there gets an error and a scope of its own.
+    fn sub_stmt(&mut self, s: StmtId) {
+        let stmt = self.ast.stmt(s);
+        if matches!(
+            stmt.kind,
+            StmtKind::VarDecl(_)
+                | StmtKind::Func(_)
+                | StmtKind::Class(_)
+                | StmtKind::TypeAlias { .. }
+                | StmtKind::Label(_)
+        ) {
+            self.error(stmt.span, "a declaration is not allowed here; put it in a block `{ … }`");
+            let id = self.block(&[s], ScopeKind::Block(s));
+            self.sema.stmt_scope.insert(s, id);
+        } else {
+            self.stmt(s);
+        }
+    }
+
+    fn stmt(&mut self, s: StmtId) {
+        let stmt = self.ast.stmt(s);
+        match &stmt.kind {
+            StmtKind::Expr(e) | StmtKind::Print(e) => self.expr(*e),
+            StmtKind::VarDecl(decls) => {
+                let mut ids = Vec::with_capacity(decls.len());
+                for d in decls {
+                    if let Some(t) = d.ty {
+                        self.type_expr(t);
+                    }
+                    if let Some(init) = d.init {
+                        self.expr(init);
+                    }
+                    ids.push(self.new_var(d.name, VarKind::Local));
+                }
+                self.sema.decl_vars.insert(s, ids);
+            }
+            StmtKind::Func(f) => {
+                let scope = self.cur_scope();
+                self.resolve_func(*f, scope);
+            }
+            StmtKind::Class(_) | StmtKind::Label(_) => {} // reported when hoisted
+            StmtKind::TypeAlias { ty, .. } => self.type_expr(*ty),
+            StmtKind::Block(stmts) => {
+                let id = self.block(stmts, ScopeKind::Block(s));
+                self.sema.stmt_scope.insert(s, id);
+            }
+            StmtKind::Empty | StmtKind::Error => {}
+            StmtKind::If { cond, then, els } => {
+                self.expr(*cond);
+                self.sub_stmt(*then);
+                if let Some(e) = els {
+                    self.sub_stmt(*e);
+                }
+            }
+            StmtKind::While { cond, body } => {
+                self.expr(*cond);
+                self.loop_body(*body);
+            }
+            StmtKind::DoWhile { body, cond } => {
+                self.loop_body(*body);
+                self.expr(*cond);
+            }
+            StmtKind::For { init, cond, step, body } => {
+                let id = self.push_scope(ScopeKind::For(s));
+                self.sema.stmt_scope.insert(s, id);
+                if let Some(i) = init {
+                    self.hoist(&[*i]);
+                    self.stmt(*i);
+                }
+                if let Some(c) = cond {
+                    self.expr(*c);
+                }
+                if let Some(st) = step {
+                    self.expr(*st);
+                }
+                self.loop_body(*body);
+                self.pop_scope();
+            }
+            StmtKind::Break => {
+                let ok = self.ctx.last().is_some_and(|c| c.loops > 0 || c.switches > 0);
+                if !ok {
+                    self.error(stmt.span, "`break` outside of a loop or `switch`");
+                }
+            }
+            StmtKind::Continue => {
+                if self.ctx.last().is_none_or(|c| c.loops == 0) {
+                    self.error(stmt.span, "`continue` outside of a loop");
+                }
+            }
+            StmtKind::Return(e) => {
+                if let Some(e) = e {
+                    self.expr(*e);
+                }
+            }
+            StmtKind::Switch { scrutinee, cases } => {
+                self.expr(*scrutinee);
+                for c in cases {
+                    for &v in &c.values {
+                        self.expr(v);
+                    }
+                }
+                if let Some(c) = self.ctx.last_mut() {
+                    c.switches += 1;
+                }
+                for (i, c) in cases.iter().enumerate() {
+                    let id = self.block(&c.body, ScopeKind::Case(s, i as u32));
+                    self.sema.case_scope.insert((s, i as u32), id);
+                }
+                if let Some(c) = self.ctx.last_mut() {
+                    c.switches -= 1;
+                }
+            }
+            StmtKind::Goto(e) => {
+                self.error(stmt.span, "`goto` is not supported yet");
+                self.expr(*e);
+            }
+        }
+    }
+
+    fn loop_body(&mut self, body: StmtId) {
+        if let Some(c) = self.ctx.last_mut() {
+            c.loops += 1;
+        }
+        self.sub_stmt(body);
+        if let Some(c) = self.ctx.last_mut() {
+            c.loops -= 1;
+        }
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    fn expr(&mut self, e: ExprId) {
+        let expr = self.ast.expr(e);
+        match &expr.kind {
+            ExprKind::Int(_)
+            | ExprKind::Double(_)
+            | ExprKind::Str(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Null
+            | ExprKind::Error => {}
+            ExprKind::Name(ident) => {
+                let res = self.lookup_value(*ident);
+                self.sema.names.insert(e, res);
+            }
+            ExprKind::This => self.error(expr.span, "`this` is not supported yet"),
+            ExprKind::SuperMember(_) => self.error(expr.span, "`super` is not supported yet"),
+            ExprKind::Unary(_, x) | ExprKind::Convert(x) => self.expr(*x),
+            ExprKind::IncDec { target, .. } => self.expr(*target),
+            ExprKind::Binary(_, l, r) => {
+                self.expr(*l);
+                self.expr(*r);
+            }
+            ExprKind::Assign { target, value, .. } => {
+                self.expr(*target);
+                self.expr(*value);
+            }
+            ExprKind::Cond(c, a, b) => {
+                self.expr(*c);
+                self.expr(*a);
+                self.expr(*b);
+            }
+            ExprKind::Call { callee, args } => {
+                self.expr(*callee);
+                for &a in args {
+                    self.expr(a);
+                }
+            }
+            ExprKind::Index { base, index } => {
+                self.expr(*base);
+                self.expr(*index);
+            }
+            ExprKind::Member { base, .. } => self.expr(*base),
+            ExprKind::New { args, .. } => {
+                self.error(expr.span, "`new` of a class is not supported yet");
+                for &a in args {
+                    self.expr(a);
+                }
+            }
+            ExprKind::NewArray { elem, len } => {
+                self.type_expr(*elem);
+                self.expr(*len);
+            }
+            ExprKind::ArrayLit(elems) => {
+                for &x in elems {
+                    self.expr(x);
+                }
+            }
+            ExprKind::Lambda(f) => {
+                let func = self.cur_func();
+                self.refs.entry(func).or_default().push(*f);
+                let scope = self.cur_scope();
+                self.resolve_func(*f, scope);
+            }
+            ExprKind::As(x, t) | ExprKind::Is(x, t) => {
+                self.expr(*x);
+                self.type_expr(*t);
+            }
+        }
+    }
+}
+
+/// The built-in type names.
+pub fn builtin_type(name: &str) -> Option<TyId> {
+    Some(match name {
+        "bool" => TyId::BOOL,
+        "int32" => TyId::I32,
+        "uint32" => TyId::U32,
+        "int64" => TyId::I64,
+        "uint64" => TyId::U64,
+        "double" => TyId::DOUBLE,
+        "string" => TyId::STRING,
+        "void" => TyId::VOID,
+        "object" => TyId::OBJECT,
+        "label" => TyId::LABEL,
+        _ => return None,
+    })
+}

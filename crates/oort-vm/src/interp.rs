@@ -1,0 +1,803 @@
+//! The interpreter: one dispatch loop over an explicit frame stack and one register stack.
+//!
+//! No Rust recursion per Oort call: frames are plain [`Frame`] records in a `Vec`, registers
+//! live in one contiguous `Vec<u64>` allocated once (lazily zeroed memory) with room for
+//! `max_stack / 8` slots, so its address never changes. A call pushes a frame whose
+//! registers start inside the caller's window (see [`crate::bytecode`] module docs).
+//!
+//! Invariants kept for the precise GC (next step): on a call the callee's non-parameter
+//! registers are zeroed, and on return the caller's registers from the callee's base to the
+//! end of the caller's frame are zeroed, so a Ref register always holds null or a valid
+//! reference. A suspended (non-top) frame is live only up to its pending call's window
+//! (`callee.base + callee nparams`); the top frame is live up to its `nregs`. GC roots:
+//! those registers of Ref kind, every frame's `env`, the interned string constants and the
+//! program-argument strings.
+
+use std::io::Write;
+use std::ptr;
+use std::time::Instant;
+
+use crate::bytecode::*;
+use crate::disasm::quote_bytes;
+use crate::format::write_scalar;
+use crate::heap::{self, ArrayObj, ClosureObj, EnvObj, Heap, ObjKind};
+use crate::verify::{VerifyError, verify};
+
+/// VM limits.
+#[derive(Clone, Debug)]
+pub struct VmOptions {
+    /// Bytes of VM stack (registers plus frame records); default 256 MiB.
+    pub max_stack: usize,
+    /// Bytes of heap; exceeding it is "out of memory". Default 4 GiB.
+    pub max_heap: usize,
+}
+
+impl Default for VmOptions {
+    fn default() -> Self {
+        VmOptions { max_stack: 256 << 20, max_heap: 4 << 30 }
+    }
+}
+
+/// A runtime error (LANGUAGE.md §10): message and source position of the failing
+/// instruction (`0, 0` when unknown).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuntimeError {
+    pub message: String,
+    pub line: u32,
+    pub col: u32,
+}
+
+impl std::fmt::Display for RuntimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "runtime error at {}:{}: {}", self.line, self.col, self.message)
+    }
+}
+
+impl std::error::Error for RuntimeError {}
+
+/// Why a program could not be loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadError {
+    /// The verifier rejected the bytecode.
+    Verify(Vec<VerifyError>),
+    /// The string constants do not fit in the heap.
+    OutOfMemory,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Verify(errs) => {
+                writeln!(f, "invalid bytecode:")?;
+                for e in errs {
+                    writeln!(f, "  {e}")?;
+                }
+                Ok(())
+            }
+            LoadError::OutOfMemory => write!(f, "out of memory while loading the program"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// One activation record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// Function index.
+    pub func: u32,
+    /// For suspended frames: the pc to resume at (after the pending call).
+    pub pc: u32,
+    /// Index of this frame's `r0` in the register stack.
+    pub base: u32,
+    /// Caller register that receives the return value.
+    pub ret_dst: u16,
+    /// The running closure's environment (null for none): a GC root.
+    pub env: u64,
+}
+
+const FRAME_BYTES: usize = size_of::<Frame>();
+
+/// The virtual machine: a loaded program, its heap and its stacks.
+pub struct Vm {
+    program: Program,
+    heap: Heap,
+    regs: Vec<u64>,
+    frames: Vec<Frame>,
+    /// Per function, the slot value of each constant (interned strings resolved).
+    consts: Vec<Vec<u64>>,
+    arg_strings: Vec<u64>,
+    options: VmOptions,
+    start: Instant,
+}
+
+impl std::fmt::Debug for Vm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vm").field("frames", &self.frames.len()).field("heap", &self.heap).finish()
+    }
+}
+
+#[inline(always)]
+fn ri32(v: u64) -> i32 {
+    v as u32 as i32
+}
+#[inline(always)]
+fn wi32(x: i32) -> u64 {
+    x as i64 as u64
+}
+#[inline(always)]
+fn ru32(v: u64) -> u32 {
+    v as u32
+}
+#[inline(always)]
+fn wu32(x: u32) -> u64 {
+    x as u64
+}
+#[inline(always)]
+fn ri64(v: u64) -> i64 {
+    v as i64
+}
+#[inline(always)]
+fn wi64(x: i64) -> u64 {
+    x as u64
+}
+#[inline(always)]
+fn ru64(v: u64) -> u64 {
+    v
+}
+#[inline(always)]
+fn wu64(x: u64) -> u64 {
+    x
+}
+#[inline(always)]
+fn rf64(v: u64) -> f64 {
+    f64::from_bits(v)
+}
+#[inline(always)]
+fn wf64(x: f64) -> u64 {
+    x.to_bits()
+}
+#[inline(always)]
+fn wbool(b: bool) -> u64 {
+    b as u64
+}
+
+/// `parse_int`: optional sign, then one or more decimal digits, fitting in int64.
+pub fn parse_int(s: &[u8]) -> Option<i64> {
+    let (neg, digits) = match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        let d = (d - b'0') as i64;
+        v = v.checked_mul(10)?;
+        v = if neg { v.checked_sub(d)? } else { v.checked_add(d)? };
+    }
+    Some(v)
+}
+
+/// Append the print form of a reference (dynamic kind; `null` for 0). Arrays are printed
+/// iteratively (no host recursion); an array nested in itself prints as `[...]`.
+///
+/// # Safety
+/// `v` must be null or a reference to a live object, and so must every reference reachable
+/// from it.
+pub unsafe fn write_ref(out: &mut Vec<u8>, v: u64) {
+    if v == 0 {
+        out.extend_from_slice(b"null");
+        return;
+    }
+    // SAFETY: `v` and everything reachable from it are live objects (caller's contract).
+    unsafe {
+        match heap::kind_of(v) {
+            ObjKind::String => out.extend_from_slice(heap::str_bytes(v)),
+            ObjKind::Closure => out.extend_from_slice(b"<fn>"),
+            ObjKind::Env => out.extend_from_slice(b"<env>"),
+            ObjKind::Array => {
+                let mut stack: Vec<(u64, usize)> = vec![(v, 0)];
+                out.push(b'[');
+                while let Some(&(a, i)) = stack.last() {
+                    let arr = &*(a as *const ArrayObj);
+                    if i >= arr.data.len() {
+                        out.push(b']');
+                        stack.pop();
+                        continue;
+                    }
+                    if let Some(top) = stack.last_mut() {
+                        top.1 += 1;
+                    }
+                    if i > 0 {
+                        out.extend_from_slice(b", ");
+                    }
+                    let e = arr.data[i];
+                    if arr.elem != ElemKind::Ref {
+                        write_scalar(out, arr.elem, e);
+                    } else if e == 0 {
+                        out.extend_from_slice(b"null");
+                    } else {
+                        match heap::kind_of(e) {
+                            ObjKind::String => {
+                                out.push(b'"');
+                                out.extend_from_slice(heap::str_bytes(e));
+                                out.push(b'"');
+                            }
+                            ObjKind::Array if stack.iter().any(|&(p, _)| p == e) => out.extend_from_slice(b"[...]"),
+                            ObjKind::Array => {
+                                out.push(b'[');
+                                stack.push((e, 0));
+                            }
+                            ObjKind::Closure => out.extend_from_slice(b"<fn>"),
+                            ObjKind::Env => out.extend_from_slice(b"<env>"),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Vm {
+    /// Verify and load `program`; `args` are what `args ()` returns.
+    pub fn new(program: Program, args: Vec<String>, options: VmOptions) -> Result<Vm, LoadError> {
+        verify(&program).map_err(LoadError::Verify)?;
+        let mut heap = Heap::new(options.max_heap);
+        let mut interned: std::collections::HashMap<&[u8], u64> = std::collections::HashMap::new();
+        let mut consts = Vec::with_capacity(program.functions.len());
+        for f in &program.functions {
+            let mut vals = Vec::with_capacity(f.consts.len());
+            for c in &f.consts {
+                vals.push(match c {
+                    Const::Int(bits) => *bits,
+                    Const::F64(x) => x.to_bits(),
+                    Const::Str(s) => match interned.get(&s[..]) {
+                        Some(&p) => p,
+                        None => {
+                            let p = heap.alloc_string(s.to_vec()).map_err(|_| LoadError::OutOfMemory)? as u64;
+                            interned.insert(&s[..], p);
+                            p
+                        }
+                    },
+                });
+            }
+            consts.push(vals);
+        }
+        let mut arg_strings = Vec::with_capacity(args.len());
+        for a in args {
+            arg_strings.push(heap.alloc_string(a.into_bytes()).map_err(|_| LoadError::OutOfMemory)? as u64);
+        }
+        Ok(Vm {
+            program,
+            heap,
+            regs: Vec::new(),
+            frames: Vec::new(),
+            consts,
+            arg_strings,
+            options,
+            start: Instant::now(),
+        })
+    }
+
+    /// The loaded program.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// The heap.
+    pub fn heap(&self) -> &Heap {
+        &self.heap
+    }
+
+    /// Run the entry function to completion, writing `print` output to `out`. The caller
+    /// flushes `out` (also before reporting an error).
+    pub fn run(&mut self, out: &mut dyn Write) -> Result<(), RuntimeError> {
+        let nslots = self.options.max_stack / 8;
+        if self.regs.len() != nslots {
+            // `vec![0; n]` uses zeroed allocation: pages are only touched when used.
+            self.regs = vec![0u64; nslots];
+        }
+        let Vm { program, heap, regs, frames, consts, arg_strings, options, start } = self;
+        let program: &Program = program;
+        let consts: &Vec<Vec<u64>> = consts;
+        let max_stack = options.max_stack;
+        let rp: *mut u64 = regs.as_mut_ptr();
+        let fidx = program.entry.0 as usize;
+        let mut func: &Function = &program.functions[fidx];
+        let mut code: &[Instr] = &func.code;
+        let mut kv: &[u64] = &consts[fidx];
+        let mut base: usize = 0;
+        let mut pc: usize = 0;
+        let mut buf: Vec<u8> = Vec::new();
+
+        let entry_regs = func.nregs as usize;
+        if entry_regs > nslots || entry_regs * 8 + FRAME_BYTES > max_stack {
+            return Err(RuntimeError { message: "stack overflow".into(), line: 0, col: 0 });
+        }
+        regs[..entry_regs].fill(0);
+        frames.clear();
+        frames.push(Frame { func: fidx as u32, pc: 0, base: 0, ret_dst: 0, env: 0 });
+
+        macro_rules! reg {
+            ($r:expr) => {
+                *rp.add(base + $r.0 as usize)
+            };
+        }
+        macro_rules! fail {
+            ($($t:tt)*) => {{
+                let (line, col) = func.spans.get(pc - 1).copied().unwrap_or((0, 0));
+                return Err(RuntimeError { message: format!($($t)*), line, col });
+            }};
+        }
+        macro_rules! alloc {
+            ($e:expr) => {
+                match $e {
+                    Ok(p) => p as u64,
+                    Err(_) => fail!("out of memory"),
+                }
+            };
+        }
+        macro_rules! bin {
+            ($d:expr, $a:expr, $b:expr, $r:ident, $w:ident, |$x:ident, $y:ident| $e:expr) => {{
+                let $x = $r(reg!($a));
+                let $y = $r(reg!($b));
+                reg!($d) = $w($e);
+            }};
+        }
+        macro_rules! un {
+            ($d:expr, $s:expr, $r:ident, $w:ident, |$x:ident| $e:expr) => {{
+                let $x = $r(reg!($s));
+                reg!($d) = $w($e);
+            }};
+        }
+        macro_rules! shift {
+            ($d:expr, $a:expr, $b:expr, $r:ident, $w:ident, $op:ident) => {{
+                let x = $r(reg!($a));
+                let c = reg!($b) as u32;
+                reg!($d) = $w(x.$op(c));
+            }};
+        }
+        macro_rules! nonzero {
+            ($y:expr) => {
+                if $y == 0 {
+                    fail!("division by zero")
+                }
+            };
+        }
+        macro_rules! tostr {
+            ($d:expr, $s:expr, $k:expr) => {{
+                buf.clear();
+                write_scalar(&mut buf, $k, reg!($s));
+                reg!($d) = alloc!(heap.alloc_string(buf.clone()));
+            }};
+        }
+        macro_rules! nonnull {
+            ($v:expr) => {{
+                let v = $v;
+                if v == 0 {
+                    fail!("null dereference")
+                }
+                v
+            }};
+        }
+        macro_rules! do_call {
+            ($callee:expr, $env:expr, $b:expr, $nargs:expr, $dst:expr) => {{
+                let callee_idx: usize = $callee;
+                let callee: &Function = program.functions.get_unchecked(callee_idx);
+                let new_base = base + $b.0 as usize + 1;
+                let nregs = callee.nregs as usize;
+                let top = new_base + nregs;
+                if top > nslots || top * 8 + (frames.len() + 1) * FRAME_BYTES > max_stack {
+                    fail!("stack overflow")
+                }
+                let nargs = $nargs as usize;
+                if nargs < nregs {
+                    ptr::write_bytes(rp.add(new_base + nargs), 0, nregs - nargs);
+                }
+                frames.last_mut().unwrap_unchecked().pc = pc as u32;
+                frames.push(Frame {
+                    func: callee_idx as u32,
+                    pc: 0,
+                    base: new_base as u32,
+                    ret_dst: $dst.0,
+                    env: $env,
+                });
+                func = callee;
+                code = &func.code;
+                kv = consts.get_unchecked(callee_idx);
+                base = new_base;
+                pc = 0;
+            }};
+        }
+        macro_rules! do_ret {
+            ($val:expr) => {{
+                let val: Option<u64> = $val;
+                let done = frames.pop().unwrap_unchecked();
+                let Some(caller) = frames.last() else {
+                    return Ok(());
+                };
+                let cidx = caller.func as usize;
+                let cf: &Function = program.functions.get_unchecked(cidx);
+                let cbase = caller.base as usize;
+                let cend = cbase + cf.nregs as usize;
+                let from = done.base as usize;
+                if from < cend {
+                    ptr::write_bytes(rp.add(from), 0, cend - from);
+                }
+                if let Some(v) = val {
+                    *rp.add(cbase + done.ret_dst as usize) = v;
+                }
+                func = cf;
+                code = &cf.code;
+                kv = consts.get_unchecked(cidx);
+                base = cbase;
+                pc = caller.pc as usize;
+            }};
+        }
+        macro_rules! env_at {
+            ($env:expr, $depth:expr) => {{
+                let mut e = nonnull!(reg!($env));
+                for _ in 0..$depth {
+                    e = nonnull!((*(e as *const EnvObj)).parent);
+                }
+                &mut *(e as *mut EnvObj)
+            }};
+        }
+
+        loop {
+            // SAFETY: the verifier guarantees every function ends in a terminator and every
+            // jump target is < code.len(), and calls/returns set pc to 0 or to a saved pc
+            // just after a call (never past the terminator), so `pc < code.len()`.
+            let instr = unsafe { *code.get_unchecked(pc) };
+            pc += 1;
+            // SAFETY: register accesses `reg!(r)` touch `regs[base + r]`; the verifier
+            // guarantees `r < nregs` of the running function and every call checks
+            // `base + nregs <= regs.len()` before entering a frame, and `regs` is never
+            // resized while running, so `rp` stays valid. Function, constant and layout
+            // indices are verified (function indices in closures come from verified
+            // `closure` instructions). Registers the interpreter dereferences are verified to
+            // be Ref registers, which only ever hold null (checked before each dereference)
+            // or references to live heap objects (nothing is freed while running); object
+            // kinds behind them are guaranteed by the front end's type checking (closures
+            // are checked dynamically).
+            unsafe {
+                use Instr::*;
+                match instr {
+                    Nop {} => {}
+                    Move { dst, src } => reg!(dst) = reg!(src),
+                    LoadImm { dst, imm } => reg!(dst) = imm as i64 as u64,
+                    LoadConst { dst, idx } => reg!(dst) = *kv.get_unchecked(idx.0 as usize),
+                    LoadNull { dst } => reg!(dst) = 0,
+
+                    AddI32 { dst, a, b } => bin!(dst, a, b, ri32, wi32, |x, y| x.wrapping_add(y)),
+                    SubI32 { dst, a, b } => bin!(dst, a, b, ri32, wi32, |x, y| x.wrapping_sub(y)),
+                    MulI32 { dst, a, b } => bin!(dst, a, b, ri32, wi32, |x, y| x.wrapping_mul(y)),
+                    DivI32 { dst, a, b } => bin!(dst, a, b, ri32, wi32, |x, y| {
+                        nonzero!(y);
+                        x.wrapping_div(y)
+                    }),
+                    RemI32 { dst, a, b } => bin!(dst, a, b, ri32, wi32, |x, y| {
+                        nonzero!(y);
+                        x.wrapping_rem(y)
+                    }),
+                    NegI32 { dst, src } => un!(dst, src, ri32, wi32, |x| x.wrapping_neg()),
+                    AddU32 { dst, a, b } => bin!(dst, a, b, ru32, wu32, |x, y| x.wrapping_add(y)),
+                    SubU32 { dst, a, b } => bin!(dst, a, b, ru32, wu32, |x, y| x.wrapping_sub(y)),
+                    MulU32 { dst, a, b } => bin!(dst, a, b, ru32, wu32, |x, y| x.wrapping_mul(y)),
+                    DivU32 { dst, a, b } => bin!(dst, a, b, ru32, wu32, |x, y| {
+                        nonzero!(y);
+                        x / y
+                    }),
+                    RemU32 { dst, a, b } => bin!(dst, a, b, ru32, wu32, |x, y| {
+                        nonzero!(y);
+                        x % y
+                    }),
+                    NegU32 { dst, src } => un!(dst, src, ru32, wu32, |x| x.wrapping_neg()),
+                    AddI64 { dst, a, b } => bin!(dst, a, b, ri64, wi64, |x, y| x.wrapping_add(y)),
+                    SubI64 { dst, a, b } => bin!(dst, a, b, ri64, wi64, |x, y| x.wrapping_sub(y)),
+                    MulI64 { dst, a, b } => bin!(dst, a, b, ri64, wi64, |x, y| x.wrapping_mul(y)),
+                    DivI64 { dst, a, b } => bin!(dst, a, b, ri64, wi64, |x, y| {
+                        nonzero!(y);
+                        x.wrapping_div(y)
+                    }),
+                    RemI64 { dst, a, b } => bin!(dst, a, b, ri64, wi64, |x, y| {
+                        nonzero!(y);
+                        x.wrapping_rem(y)
+                    }),
+                    NegI64 { dst, src } => un!(dst, src, ri64, wi64, |x| x.wrapping_neg()),
+                    AddU64 { dst, a, b } => bin!(dst, a, b, ru64, wu64, |x, y| x.wrapping_add(y)),
+                    SubU64 { dst, a, b } => bin!(dst, a, b, ru64, wu64, |x, y| x.wrapping_sub(y)),
+                    MulU64 { dst, a, b } => bin!(dst, a, b, ru64, wu64, |x, y| x.wrapping_mul(y)),
+                    DivU64 { dst, a, b } => bin!(dst, a, b, ru64, wu64, |x, y| {
+                        nonzero!(y);
+                        x / y
+                    }),
+                    RemU64 { dst, a, b } => bin!(dst, a, b, ru64, wu64, |x, y| {
+                        nonzero!(y);
+                        x % y
+                    }),
+                    NegU64 { dst, src } => un!(dst, src, ru64, wu64, |x| x.wrapping_neg()),
+                    AddF64 { dst, a, b } => bin!(dst, a, b, rf64, wf64, |x, y| x + y),
+                    SubF64 { dst, a, b } => bin!(dst, a, b, rf64, wf64, |x, y| x - y),
+                    MulF64 { dst, a, b } => bin!(dst, a, b, rf64, wf64, |x, y| x * y),
+                    DivF64 { dst, a, b } => bin!(dst, a, b, rf64, wf64, |x, y| x / y),
+                    RemF64 { dst, a, b } => bin!(dst, a, b, rf64, wf64, |x, y| x % y),
+                    NegF64 { dst, src } => un!(dst, src, rf64, wf64, |x| -x),
+
+                    AndI32 { dst, a, b } => bin!(dst, a, b, ri32, wi32, |x, y| x & y),
+                    OrI32 { dst, a, b } => bin!(dst, a, b, ri32, wi32, |x, y| x | y),
+                    XorI32 { dst, a, b } => bin!(dst, a, b, ri32, wi32, |x, y| x ^ y),
+                    NotI32 { dst, src } => un!(dst, src, ri32, wi32, |x| !x),
+                    ShlI32 { dst, a, b } => shift!(dst, a, b, ri32, wi32, wrapping_shl),
+                    ShrI32 { dst, a, b } => shift!(dst, a, b, ri32, wi32, wrapping_shr),
+                    AndU32 { dst, a, b } => bin!(dst, a, b, ru32, wu32, |x, y| x & y),
+                    OrU32 { dst, a, b } => bin!(dst, a, b, ru32, wu32, |x, y| x | y),
+                    XorU32 { dst, a, b } => bin!(dst, a, b, ru32, wu32, |x, y| x ^ y),
+                    NotU32 { dst, src } => un!(dst, src, ru32, wu32, |x| !x),
+                    ShlU32 { dst, a, b } => shift!(dst, a, b, ru32, wu32, wrapping_shl),
+                    ShrU32 { dst, a, b } => shift!(dst, a, b, ru32, wu32, wrapping_shr),
+                    AndI64 { dst, a, b } => bin!(dst, a, b, ri64, wi64, |x, y| x & y),
+                    OrI64 { dst, a, b } => bin!(dst, a, b, ri64, wi64, |x, y| x | y),
+                    XorI64 { dst, a, b } => bin!(dst, a, b, ri64, wi64, |x, y| x ^ y),
+                    NotI64 { dst, src } => un!(dst, src, ri64, wi64, |x| !x),
+                    ShlI64 { dst, a, b } => shift!(dst, a, b, ri64, wi64, wrapping_shl),
+                    ShrI64 { dst, a, b } => shift!(dst, a, b, ri64, wi64, wrapping_shr),
+                    AndU64 { dst, a, b } => bin!(dst, a, b, ru64, wu64, |x, y| x & y),
+                    OrU64 { dst, a, b } => bin!(dst, a, b, ru64, wu64, |x, y| x | y),
+                    XorU64 { dst, a, b } => bin!(dst, a, b, ru64, wu64, |x, y| x ^ y),
+                    NotU64 { dst, src } => un!(dst, src, ru64, wu64, |x| !x),
+                    ShlU64 { dst, a, b } => shift!(dst, a, b, ru64, wu64, wrapping_shl),
+                    ShrU64 { dst, a, b } => shift!(dst, a, b, ru64, wu64, wrapping_shr),
+
+                    EqI32 { dst, a, b } => bin!(dst, a, b, ri32, wbool, |x, y| x == y),
+                    NeI32 { dst, a, b } => bin!(dst, a, b, ri32, wbool, |x, y| x != y),
+                    LtI32 { dst, a, b } => bin!(dst, a, b, ri32, wbool, |x, y| x < y),
+                    LeI32 { dst, a, b } => bin!(dst, a, b, ri32, wbool, |x, y| x <= y),
+                    GtI32 { dst, a, b } => bin!(dst, a, b, ri32, wbool, |x, y| x > y),
+                    GeI32 { dst, a, b } => bin!(dst, a, b, ri32, wbool, |x, y| x >= y),
+                    EqU32 { dst, a, b } => bin!(dst, a, b, ru32, wbool, |x, y| x == y),
+                    NeU32 { dst, a, b } => bin!(dst, a, b, ru32, wbool, |x, y| x != y),
+                    LtU32 { dst, a, b } => bin!(dst, a, b, ru32, wbool, |x, y| x < y),
+                    LeU32 { dst, a, b } => bin!(dst, a, b, ru32, wbool, |x, y| x <= y),
+                    GtU32 { dst, a, b } => bin!(dst, a, b, ru32, wbool, |x, y| x > y),
+                    GeU32 { dst, a, b } => bin!(dst, a, b, ru32, wbool, |x, y| x >= y),
+                    EqI64 { dst, a, b } => bin!(dst, a, b, ri64, wbool, |x, y| x == y),
+                    NeI64 { dst, a, b } => bin!(dst, a, b, ri64, wbool, |x, y| x != y),
+                    LtI64 { dst, a, b } => bin!(dst, a, b, ri64, wbool, |x, y| x < y),
+                    LeI64 { dst, a, b } => bin!(dst, a, b, ri64, wbool, |x, y| x <= y),
+                    GtI64 { dst, a, b } => bin!(dst, a, b, ri64, wbool, |x, y| x > y),
+                    GeI64 { dst, a, b } => bin!(dst, a, b, ri64, wbool, |x, y| x >= y),
+                    EqU64 { dst, a, b } => bin!(dst, a, b, ru64, wbool, |x, y| x == y),
+                    NeU64 { dst, a, b } => bin!(dst, a, b, ru64, wbool, |x, y| x != y),
+                    LtU64 { dst, a, b } => bin!(dst, a, b, ru64, wbool, |x, y| x < y),
+                    LeU64 { dst, a, b } => bin!(dst, a, b, ru64, wbool, |x, y| x <= y),
+                    GtU64 { dst, a, b } => bin!(dst, a, b, ru64, wbool, |x, y| x > y),
+                    GeU64 { dst, a, b } => bin!(dst, a, b, ru64, wbool, |x, y| x >= y),
+                    EqF64 { dst, a, b } => bin!(dst, a, b, rf64, wbool, |x, y| x == y),
+                    NeF64 { dst, a, b } => bin!(dst, a, b, rf64, wbool, |x, y| x != y),
+                    LtF64 { dst, a, b } => bin!(dst, a, b, rf64, wbool, |x, y| x < y),
+                    LeF64 { dst, a, b } => bin!(dst, a, b, rf64, wbool, |x, y| x <= y),
+                    GtF64 { dst, a, b } => bin!(dst, a, b, rf64, wbool, |x, y| x > y),
+                    GeF64 { dst, a, b } => bin!(dst, a, b, rf64, wbool, |x, y| x >= y),
+                    EqBool { dst, a, b } => reg!(dst) = wbool((reg!(a) != 0) == (reg!(b) != 0)),
+                    NeBool { dst, a, b } => reg!(dst) = wbool((reg!(a) != 0) != (reg!(b) != 0)),
+                    NotBool { dst, src } => reg!(dst) = wbool(reg!(src) == 0),
+                    EqRef { dst, a, b } => reg!(dst) = wbool(reg!(a) == reg!(b)),
+                    NeRef { dst, a, b } => reg!(dst) = wbool(reg!(a) != reg!(b)),
+                    EqStr { dst, a, b } | NeStr { dst, a, b } => {
+                        let (x, y) = (reg!(a), reg!(b));
+                        let eq = x == y || (x != 0 && y != 0 && heap::str_bytes(x) == heap::str_bytes(y));
+                        reg!(dst) = wbool(eq == matches!(instr, EqStr { .. }));
+                    }
+
+                    CvtI32U32 { dst, src } => un!(dst, src, ri32, wu32, |x| x as u32),
+                    CvtI32I64 { dst, src } => un!(dst, src, ri32, wi64, |x| x as i64),
+                    CvtI32U64 { dst, src } => un!(dst, src, ri32, wu64, |x| x as u64),
+                    CvtI32F64 { dst, src } => un!(dst, src, ri32, wf64, |x| x as f64),
+                    CvtU32I32 { dst, src } => un!(dst, src, ru32, wi32, |x| x as i32),
+                    CvtU32I64 { dst, src } => un!(dst, src, ru32, wi64, |x| x as i64),
+                    CvtU32U64 { dst, src } => un!(dst, src, ru32, wu64, |x| x as u64),
+                    CvtU32F64 { dst, src } => un!(dst, src, ru32, wf64, |x| x as f64),
+                    CvtI64I32 { dst, src } => un!(dst, src, ri64, wi32, |x| x as i32),
+                    CvtI64U32 { dst, src } => un!(dst, src, ri64, wu32, |x| x as u32),
+                    CvtI64U64 { dst, src } => un!(dst, src, ri64, wu64, |x| x as u64),
+                    CvtI64F64 { dst, src } => un!(dst, src, ri64, wf64, |x| x as f64),
+                    CvtU64I32 { dst, src } => un!(dst, src, ru64, wi32, |x| x as i32),
+                    CvtU64U32 { dst, src } => un!(dst, src, ru64, wu32, |x| x as u32),
+                    CvtU64I64 { dst, src } => un!(dst, src, ru64, wi64, |x| x as i64),
+                    CvtU64F64 { dst, src } => un!(dst, src, ru64, wf64, |x| x as f64),
+                    CvtF64I32 { dst, src } => un!(dst, src, rf64, wi32, |x| x as i32),
+                    CvtF64U32 { dst, src } => un!(dst, src, rf64, wu32, |x| x as u32),
+                    CvtF64I64 { dst, src } => un!(dst, src, rf64, wi64, |x| x as i64),
+                    CvtF64U64 { dst, src } => un!(dst, src, rf64, wu64, |x| x as u64),
+
+                    Jump { target } => pc = target.0 as usize,
+                    JumpIf { cond, target } => {
+                        if reg!(cond) != 0 {
+                            pc = target.0 as usize
+                        }
+                    }
+                    JumpIfNot { cond, target } => {
+                        if reg!(cond) == 0 {
+                            pc = target.0 as usize
+                        }
+                    }
+
+                    Call { dst, base: b, nargs } => {
+                        let clo = nonnull!(reg!(b));
+                        if heap::kind_of(clo) != ObjKind::Closure {
+                            fail!("call of a non-function value")
+                        }
+                        let c = &*(clo as *const ClosureObj);
+                        do_call!(c.func.0 as usize, c.env, b, nargs, dst);
+                    }
+                    CallDirect { dst, func: callee, base: b, nargs } => {
+                        let env = reg!(b);
+                        do_call!(callee.0 as usize, env, b, nargs, dst);
+                    }
+                    CallBuiltin { dst, builtin, base: b, nargs: _ } => {
+                        macro_rules! arg {
+                            ($i:expr) => {
+                                *rp.add(base + b.0 as usize + $i)
+                            };
+                        }
+                        let v = match builtin {
+                            Builtin::Sqrt => wf64(rf64(arg!(0)).sqrt()),
+                            Builtin::Floor => wf64(rf64(arg!(0)).floor()),
+                            Builtin::Sin => wf64(rf64(arg!(0)).sin()),
+                            Builtin::Cos => wf64(rf64(arg!(0)).cos()),
+                            Builtin::Exp => wf64(rf64(arg!(0)).exp()),
+                            Builtin::Log => wf64(rf64(arg!(0)).ln()),
+                            Builtin::Pow => wf64(rf64(arg!(0)).powf(rf64(arg!(1)))),
+                            Builtin::Chr => {
+                                let c = ri32(arg!(0));
+                                if !(0..=255).contains(&c) {
+                                    fail!("chr out of range: {c}")
+                                }
+                                alloc!(heap.alloc_string(vec![c as u8]))
+                            }
+                            Builtin::ParseInt => {
+                                let s = heap::str_bytes(nonnull!(arg!(0)));
+                                match parse_int(s) {
+                                    Some(v) => wi64(v),
+                                    None => {
+                                        fail!("malformed integer in parse_int: {}", quote_bytes(s))
+                                    }
+                                }
+                            }
+                            Builtin::Args => {
+                                let a = heap.alloc_array(ElemKind::Ref, arg_strings.len());
+                                let a = alloc!(a);
+                                heap::array(a).data.copy_from_slice(arg_strings);
+                                a
+                            }
+                            Builtin::ClockUs => wi64(start.elapsed().as_micros() as i64),
+                            Builtin::IdentityHash => {
+                                let a = arg!(0) >> 3;
+                                wi32((a ^ (a >> 32)) as u32 as i32)
+                            }
+                            Builtin::Substring => {
+                                let s = heap::str_bytes(nonnull!(arg!(0)));
+                                let (from, to) = (ri32(arg!(1)), ri32(arg!(2)));
+                                if from < 0 || from > to || to as usize > s.len() {
+                                    fail!("index out of bounds: substring ({from}, {to}) of length {}", s.len())
+                                }
+                                alloc!(heap.alloc_string(s[from as usize..to as usize].to_vec()))
+                            }
+                        };
+                        reg!(dst) = v;
+                    }
+                    Ret { src } => do_ret!(Some(reg!(src))),
+                    RetVoid {} => do_ret!(None),
+
+                    GetClosureEnv { dst } => reg!(dst) = frames.last().unwrap_unchecked().env,
+                    NewEnv { dst, parent, layout } => {
+                        let n = program.env_layouts.get_unchecked(layout.0 as usize).slots.len();
+                        reg!(dst) = alloc!(heap.alloc_env(layout, reg!(parent), n));
+                    }
+                    EnvGet { dst, env, depth, slot } => {
+                        let e = env_at!(env, depth);
+                        match e.slots.get(slot as usize) {
+                            Some(&v) => reg!(dst) = v,
+                            None => fail!("internal error: environment slot {slot} out of range"),
+                        }
+                    }
+                    EnvSet { env, depth, slot, src } => {
+                        let e = env_at!(env, depth);
+                        match e.slots.get_mut(slot as usize) {
+                            Some(p) => *p = reg!(src),
+                            None => fail!("internal error: environment slot {slot} out of range"),
+                        }
+                    }
+                    EnvUp { dst, env, depth } => {
+                        let e: *mut EnvObj = env_at!(env, depth);
+                        reg!(dst) = e as u64;
+                    }
+                    NewClosure { dst, func: f, env } => {
+                        reg!(dst) = alloc!(heap.alloc_closure(f, reg!(env)));
+                    }
+
+                    NewArray { dst, elem, len } => {
+                        let n = reg!(len) as i64;
+                        if n < 0 {
+                            fail!("negative array length: {n}")
+                        }
+                        if n > i32::MAX as i64 {
+                            fail!("out of memory")
+                        }
+                        reg!(dst) = alloc!(heap.alloc_array(elem, n as usize));
+                    }
+                    ArrayGet { dst, arr, idx } => {
+                        let a = heap::array(nonnull!(reg!(arr)));
+                        let i = reg!(idx) as i64;
+                        match a.data.get(i as usize) {
+                            Some(&v) if i >= 0 => reg!(dst) = v,
+                            _ => fail!("index out of bounds: index {i}, length {}", a.data.len()),
+                        }
+                    }
+                    ArraySet { arr, idx, src } => {
+                        let a = heap::array(nonnull!(reg!(arr)));
+                        let i = reg!(idx) as i64;
+                        let len = a.data.len();
+                        match a.data.get_mut(i as usize) {
+                            Some(p) if i >= 0 => *p = reg!(src),
+                            _ => fail!("index out of bounds: index {i}, length {len}"),
+                        }
+                    }
+                    ArrayLen { dst, arr } => {
+                        reg!(dst) = wi32(heap::array(nonnull!(reg!(arr))).data.len() as i32);
+                    }
+                    StrLen { dst, s } => {
+                        reg!(dst) = wi32(heap::str_bytes(nonnull!(reg!(s))).len() as i32);
+                    }
+                    StrIndex { dst, s, idx } => {
+                        let s = heap::str_bytes(nonnull!(reg!(s)));
+                        let i = reg!(idx) as i64;
+                        match s.get(i as usize) {
+                            Some(&c) if i >= 0 => reg!(dst) = wi32(c as i32),
+                            _ => fail!("index out of bounds: index {i}, length {}", s.len()),
+                        }
+                    }
+                    Concat { dst, a, b } => {
+                        let x = heap::str_bytes(nonnull!(reg!(a)));
+                        let y = heap::str_bytes(nonnull!(reg!(b)));
+                        let mut v = Vec::with_capacity(x.len() + y.len());
+                        v.extend_from_slice(x);
+                        v.extend_from_slice(y);
+                        reg!(dst) = alloc!(heap.alloc_string(v));
+                    }
+
+                    ToStrI32 { dst, src } => tostr!(dst, src, ElemKind::I32),
+                    ToStrU32 { dst, src } => tostr!(dst, src, ElemKind::U32),
+                    ToStrI64 { dst, src } => tostr!(dst, src, ElemKind::I64),
+                    ToStrU64 { dst, src } => tostr!(dst, src, ElemKind::U64),
+                    ToStrF64 { dst, src } => tostr!(dst, src, ElemKind::F64),
+                    ToStrBool { dst, src } => tostr!(dst, src, ElemKind::Bool),
+                    ToStrRef { dst, src } => {
+                        let v = reg!(src);
+                        if v != 0 && heap::kind_of(v) == ObjKind::String {
+                            reg!(dst) = v;
+                        } else {
+                            buf.clear();
+                            write_ref(&mut buf, v);
+                            reg!(dst) = alloc!(heap.alloc_string(buf.clone()));
+                        }
+                    }
+                    Print { src } => {
+                        let v = reg!(src);
+                        let bytes: &[u8] = if v == 0 { b"null" } else { heap::str_bytes(v) };
+                        if let Err(e) = out.write_all(bytes).and_then(|()| out.write_all(b"\n")) {
+                            fail!("output error: {e}")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

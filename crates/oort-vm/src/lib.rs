@@ -1,0 +1,39 @@
+//! Oort VM: register bytecode, verifier, disassembler, heap and interpreter.
+//!
+//! The code generator builds a [`Program`] with [`ProgramBuilder`] and [`FunctionBuilder`]
+//! (registers with [`RegKind`]s, [`Instr`]uctions, labels, constants), then
+//! [`Vm::new`] verifies it ([`verify::verify`]) and loads it (string constants become
+//! interned heap strings), and [`Vm::run`] executes the entry function, writing `print`
+//! output to a writer and returning a [`RuntimeError`] (message, line, column) on failure.
+//! [`disasm::disassemble`] renders a program as stable text (`--emit=bytecode`).
+//!
+//! Design points (see DESIGN.md §4):
+//! - values are untagged `u64` slots; each register's kind (value/reference) is static, so
+//!   the garbage collector can be precise ([`bytecode`] module docs);
+//! - calls use Lua-style register windows and push plain [`Frame`] records on a `Vec`: no
+//!   host recursion per Oort call, and the stack limit ([`VmOptions::max_stack`]) yields the
+//!   runtime error "stack overflow";
+//! - the heap ([`heap`]) links every object in one list and can enumerate an object's
+//!   references, ready for a mark-sweep collector; objects never move.
+//!
+//! Printing: code generators emit `tostr.<type>` (also used for `str (v)`) followed by
+//! `print`, which writes a string and a newline.
+
+pub mod builder;
+pub mod bytecode;
+pub mod codegen;
+pub mod disasm;
+pub mod format;
+pub mod heap;
+pub mod interp;
+pub mod verify;
+
+pub use builder::{BuildError, FunctionBuilder, Label, ProgramBuilder};
+pub use bytecode::*;
+pub use codegen::{BytecodePass, generate, register};
+pub use disasm::disassemble;
+pub use interp::{Frame, LoadError, RuntimeError, Vm, VmOptions};
+pub use verify::{VerifyError, verify};
+
+#[cfg(test)]
+mod tests;
