@@ -47,11 +47,7 @@ pub fn run_case(path: &Path, source: &str) -> String {
         })
         .expect("spawn test thread");
     let (code, out, err) = handle.join().unwrap_or_else(|_| (101, Vec::new(), b"the compiler panicked\n".to_vec()));
-    format!(
-        "exit: {code}\n--- stdout\n{}--- stderr\n{}",
-        String::from_utf8_lossy(&out),
-        String::from_utf8_lossy(&err)
-    )
+    format!("exit: {code}\n--- stdout\n{}--- stderr\n{}", String::from_utf8_lossy(&out), String::from_utf8_lossy(&err))
 }
 
 /// Compares `actual` with the expected file beside `path` (or writes it when blessing).

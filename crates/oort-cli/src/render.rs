@@ -51,7 +51,8 @@ pub fn runtime_error(file: &SourceFile, message: &str, line: u32, col: u32) -> S
     if let Some(text) = file.text.lines().nth(line as usize - 1) {
         let gutter = line.to_string().len();
         let pad = " ".repeat(gutter);
-        let caret_pad: String = text.chars().take(col as usize - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        let caret_pad: String =
+            text.chars().take(col as usize - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
         s.push_str(&format!("{pad} |\n{line} | {text}\n{pad} | {caret_pad}^\n"));
     }
     s

@@ -170,7 +170,10 @@ impl BinOp {
 pub enum Callee {
     /// A statically known function; `env` is the environment it closes over, when it
     /// refers to variables of enclosing functions.
-    Direct { func: FnIdx, env: Option<Var> },
+    Direct {
+        func: FnIdx,
+        env: Option<Var>,
+    },
     /// A closure value.
     Closure(Var),
     Builtin(Builtin),
@@ -186,33 +189,80 @@ pub enum Op {
     /// compare identity.
     Binary(BinOp, Ty, Var, Var),
     /// Numeric conversion `from → to` (int→int wraps, f64→int truncates and saturates).
-    Convert { from: Ty, to: Ty, src: Var },
+    Convert {
+        from: Ty,
+        to: Ty,
+        src: Var,
+    },
     /// String equality by content (`negate` for `!=`); null-safe.
-    StrEq { negate: bool, lhs: Var, rhs: Var },
+    StrEq {
+        negate: bool,
+        lhs: Var,
+        rhs: Var,
+    },
     StrConcat(Var, Var),
     /// The `print`/`str` form of a value of the given type.
     ToStr(Ty, Var),
     /// Writes a string and a newline.
     Print(Var),
-    Call { callee: Callee, args: Vec<Var> },
+    Call {
+        callee: Callee,
+        args: Vec<Var>,
+    },
     /// A new array of `len` default-initialized elements.
-    NewArray { elem: Ty, len: Var },
-    ArrayGet { elem: Ty, array: Var, index: Var },
-    ArraySet { elem: Ty, array: Var, index: Var, value: Var },
+    NewArray {
+        elem: Ty,
+        len: Var,
+    },
+    ArrayGet {
+        elem: Ty,
+        array: Var,
+        index: Var,
+    },
+    ArraySet {
+        elem: Ty,
+        array: Var,
+        index: Var,
+        value: Var,
+    },
     ArrayLen(Var),
     StrLen(Var),
     /// The byte at an index of a string, as `i32`.
-    StrIndex { string: Var, index: Var },
-    Substring { string: Var, from: Var, to: Var },
+    StrIndex {
+        string: Var,
+        index: Var,
+    },
+    Substring {
+        string: Var,
+        from: Var,
+        to: Var,
+    },
     /// A new environment with one slot per type, its parent the given environment.
-    NewEnv { parent: Option<Var>, slots: Vec<Ty> },
+    NewEnv {
+        parent: Option<Var>,
+        slots: Vec<Ty>,
+    },
     /// The environment `depth` parents up from `env` (0 is `env` itself).
-    EnvUp { env: Var, depth: u32 },
-    EnvGet { env: Var, slot: u32, ty: Ty },
-    EnvSet { env: Var, slot: u32, value: Var },
+    EnvUp {
+        env: Var,
+        depth: u32,
+    },
+    EnvGet {
+        env: Var,
+        slot: u32,
+        ty: Ty,
+    },
+    EnvSet {
+        env: Var,
+        slot: u32,
+        value: Var,
+    },
     /// The environment the running function's closure captured.
     ClosureEnv,
-    NewClosure { func: FnIdx, env: Option<Var> },
+    NewClosure {
+        func: FnIdx,
+        env: Option<Var>,
+    },
 }
 
 #[derive(Clone, PartialEq, Debug)]
@@ -225,9 +275,17 @@ pub struct InstData {
 #[derive(Clone, PartialEq, Debug)]
 pub enum Terminator {
     Jump(Block),
-    Branch { cond: Var, then: Block, els: Block },
+    Branch {
+        cond: Var,
+        then: Block,
+        els: Block,
+    },
     /// Multi-way branch on an integer value.
-    Switch { value: Var, cases: Vec<(i64, Block)>, default: Block },
+    Switch {
+        value: Var,
+        cases: Vec<(i64, Block)>,
+        default: Block,
+    },
     Return(Option<Var>),
     /// A block whose end cannot be reached (after lowering, before it is filled).
     Unreachable,

@@ -1,7 +1,7 @@
 //! The `lower` pass: typed AST → graph IR.
 //!
 //! Each AST function becomes one IR [`Function`]; `main` (the top-level statements) is
-//! `f0`, the others follow in declaration order. Variables that no nested function
+//! `f0`, the others follow in source order. Variables that no nested function
 //! captures become IR variables (virtual registers). Captured variables live in heap
 //! environments: one environment per scope that declares a captured variable, allocated
 //! each time the scope is entered (so each loop iteration gets fresh variables), whose
@@ -56,11 +56,13 @@ impl<'a> Cx<'a> {
     fn new(ast: &'a Ast, sema: &'a SemaInfo, file: &'a SourceFile) -> Cx<'a> {
         let mut fn_idx = IndexMap::new();
         fn_idx.insert(ast.main, FnIdx(0));
-        for (fid, _) in ast.funcs.iter() {
-            if fid != ast.main && sema.funcs.contains_key(&fid) {
-                let n = fn_idx.len() as u32;
-                fn_idx.insert(fid, FnIdx(n));
-            }
+        // The other functions in source order (the arena holds inner functions first).
+        let mut others: Vec<FuncId> =
+            ast.funcs.iter().map(|(fid, _)| fid).filter(|&f| f != ast.main && sema.funcs.contains_key(&f)).collect();
+        others.sort_by_key(|&f| ast.func(f).span.lo);
+        for fid in others {
+            let n = fn_idx.len() as u32;
+            fn_idx.insert(fid, FnIdx(n));
         }
         let mut env_slots: IndexMap<ScopeId, Vec<VarId>> = IndexMap::new();
         for (i, v) in sema.vars.iter().enumerate() {
@@ -692,10 +694,9 @@ impl<'a> FnLower<'a> {
                             table.push((bits, bb));
                         }
                     }
-                    None => self.diags.push(Diagnostic::error(
-                        self.span_of(ve),
-                        "case value must be a constant integer expression",
-                    )),
+                    None => self
+                        .diags
+                        .push(Diagnostic::error(self.span_of(ve), "case value must be a constant integer expression")),
                 }
             }
             bodies.push((i as u32, bb));
@@ -923,11 +924,7 @@ impl<'a> FnLower<'a> {
                     self.value(ty, Op::Convert { from, to: ty, src: v }, span)
                 }
             }
-            ExprKind::This
-            | ExprKind::SuperMember(_)
-            | ExprKind::New { .. }
-            | ExprKind::Is(..)
-            | ExprKind::Error => {
+            ExprKind::This | ExprKind::SuperMember(_) | ExprKind::New { .. } | ExprKind::Is(..) | ExprKind::Error => {
                 // Rejected by the type checker before lowering runs.
                 self.constant(Const::I32(0), span)
             }
@@ -1149,4 +1146,3 @@ fn normalize_bits(v: i64, ty: Ty) -> i64 {
         _ => v,
     }
 }
-

@@ -153,25 +153,28 @@ impl Pipeline {
         self.position(name).is_some()
     }
 
-    /// Runs the passes in order: run, time, verify. Stops at the first pass that
-    /// reports errors, or after `options.stop_after`.
+    /// Runs the passes in order: run, time, verify. Stops after `options.stop_after`,
+    /// or when errors have been reported and the next pass is not a check.
     pub fn run(&self, unit: &mut Unit, options: RunOptions<'_>) -> Result<(), Stop> {
         if unit.has_errors() {
             return Err(Stop::Errors { after: "parse" });
         }
-        for pass in &self.passes {
+        for (i, pass) in self.passes.iter().enumerate() {
             let start = Instant::now();
             pass.run(unit);
             tracing::debug!(pass = pass.name(), elapsed_us = start.elapsed().as_micros() as u64, "pass done");
-            if unit.has_errors() {
+            // Consecutive checks all run, so one compilation reports every error they
+            // find; anything else needs a program without errors.
+            let next_is_check = self.passes.get(i + 1).is_some_and(|p| p.kind() == PassKind::Check);
+            let stopping_here = options.stop_after == Some(pass.name());
+            if unit.has_errors() && (!next_is_check || stopping_here) {
                 return Err(Stop::Errors { after: pass.name() });
             }
-            if options.verify {
-                if let Some(ir) = &unit.ir {
-                    if let Err(errors) = crate::verify::verify_module(ir) {
-                        return Err(Stop::Verifier { after: pass.name(), errors });
-                    }
-                }
+            if options.verify
+                && let Some(ir) = &unit.ir
+                && let Err(errors) = crate::verify::verify_module(ir)
+            {
+                return Err(Stop::Verifier { after: pass.name(), errors });
             }
             if options.stop_after == Some(pass.name()) {
                 break;

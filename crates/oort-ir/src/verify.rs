@@ -51,18 +51,18 @@ impl Ctx<'_> {
     }
 
     fn expect(&mut self, v: Var, ty: Ty, what: &str) {
-        if let Some(t) = self.var(v, what) {
-            if t != ty {
-                self.err(format!("{what}: {v} has type {t}, expected {ty}"));
-            }
+        if let Some(t) = self.var(v, what)
+            && t != ty
+        {
+            self.err(format!("{what}: {v} has type {t}, expected {ty}"));
         }
     }
 
     fn expect_int(&mut self, v: Var, what: &str) {
-        if let Some(t) = self.var(v, what) {
-            if !t.is_int() {
-                self.err(format!("{what}: {v} has type {t}, expected an integer"));
-            }
+        if let Some(t) = self.var(v, what)
+            && !t.is_int()
+        {
+            self.err(format!("{what}: {v} has type {t}, expected an integer"));
         }
     }
 }

@@ -179,19 +179,42 @@ pub enum ExprKind {
     /// Every binary operator, including the short-circuit `&&` and `||`.
     Binary(BinOp, ExprId, ExprId),
     /// `target = value`, or a compound assignment `target op= value` when `op` is set.
-    Assign { op: Option<BinOp>, target: ExprId, value: ExprId },
+    Assign {
+        op: Option<BinOp>,
+        target: ExprId,
+        value: ExprId,
+    },
     /// `++x`, `--x`, `x++`, `x--`.
-    IncDec { prefix: bool, increment: bool, target: ExprId },
+    IncDec {
+        prefix: bool,
+        increment: bool,
+        target: ExprId,
+    },
     Cond(ExprId, ExprId, ExprId),
-    Call { callee: ExprId, args: Vec<ExprId> },
-    Index { base: ExprId, index: ExprId },
-    Member { base: ExprId, name: Ident },
+    Call {
+        callee: ExprId,
+        args: Vec<ExprId>,
+    },
+    Index {
+        base: ExprId,
+        index: ExprId,
+    },
+    Member {
+        base: ExprId,
+        name: Ident,
+    },
     /// `super.name` (only valid as a callee or member access in a subclass method).
     SuperMember(Ident),
     /// `new C (args)`.
-    New { class: TypeExprId, args: Vec<ExprId> },
+    New {
+        class: TypeExprId,
+        args: Vec<ExprId>,
+    },
     /// `new array[T] (len)`; `elem` is `T`.
-    NewArray { elem: TypeExprId, len: ExprId },
+    NewArray {
+        elem: TypeExprId,
+        len: ExprId,
+    },
     ArrayLit(Vec<ExprId>),
     Lambda(FuncId),
     As(ExprId, TypeExprId),
@@ -235,19 +258,40 @@ pub enum StmtKind {
     VarDecl(Vec<VarDecl>),
     Func(FuncId),
     Class(ClassId),
-    TypeAlias { name: Ident, ty: TypeExprId },
+    TypeAlias {
+        name: Ident,
+        ty: TypeExprId,
+    },
     Block(Vec<StmtId>),
     Empty,
     Print(ExprId),
-    If { cond: ExprId, then: StmtId, els: Option<StmtId> },
-    While { cond: ExprId, body: StmtId },
-    DoWhile { body: StmtId, cond: ExprId },
+    If {
+        cond: ExprId,
+        then: StmtId,
+        els: Option<StmtId>,
+    },
+    While {
+        cond: ExprId,
+        body: StmtId,
+    },
+    DoWhile {
+        body: StmtId,
+        cond: ExprId,
+    },
     /// `init` is a `VarDecl` or `Expr` statement.
-    For { init: Option<StmtId>, cond: Option<ExprId>, step: Option<ExprId>, body: StmtId },
+    For {
+        init: Option<StmtId>,
+        cond: Option<ExprId>,
+        step: Option<ExprId>,
+        body: StmtId,
+    },
     Break,
     Continue,
     Return(Option<ExprId>),
-    Switch { scrutinee: ExprId, cases: Vec<SwitchCase> },
+    Switch {
+        scrutinee: ExprId,
+        cases: Vec<SwitchCase>,
+    },
     /// `@name:`
     Label(Ident),
     Goto(ExprId),
@@ -316,7 +360,10 @@ pub enum TypeExprKind {
     /// `array[T]`
     Array(TypeExprId),
     /// `fn (T1, T2) -> R` (`R` may be `void`).
-    Fn { params: Vec<TypeExprId>, ret: TypeExprId },
+    Fn {
+        params: Vec<TypeExprId>,
+        ret: TypeExprId,
+    },
     /// `T!`
     NonNull(TypeExprId),
     Error,

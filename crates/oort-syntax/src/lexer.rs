@@ -190,7 +190,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn eat_digits(&mut self, radix: u32) {
-        while self.pos < self.src.len() && (self.src[self.pos] == b'_' || (self.src[self.pos] as char).is_digit(radix)) {
+        while self.pos < self.src.len() && (self.src[self.pos] == b'_' || (self.src[self.pos] as char).is_digit(radix))
+        {
             self.pos += 1;
         }
     }
@@ -288,10 +289,10 @@ impl<'a> Lexer<'a> {
                 }
                 b'\n' => {
                     let hi = if self.pos > lo && self.src[self.pos - 1] == b'\r' { self.pos - 1 } else { self.pos };
-                    self.diags.push(
-                        Diagnostic::error(Span::new(lo, hi), "unterminated string literal")
-                            .with_note("a string literal must end on the line it starts; write `\\n` for a line break"),
-                    );
+                    self.diags
+                        .push(Diagnostic::error(Span::new(lo, hi), "unterminated string literal").with_note(
+                            "a string literal must end on the line it starts; write `\\n` for a line break",
+                        ));
                     break;
                 }
                 b'\\' => self.escape(&mut bytes),

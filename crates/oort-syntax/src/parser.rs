@@ -44,6 +44,8 @@ const NO_MATCH: u32 = u32::MAX;
 pub fn parse(file: &SourceFile) -> (Ast, Vec<Diagnostic>) {
     let (tokens, lex_diags) = lex(file);
     let mut p = Parser::new(file, tokens);
+    p.lex_error_spans = lex_diags.iter().map(|d| d.span).collect();
+    p.lex_error_spans.sort();
     p.diags = lex_diags;
     let main = p.parse_program();
     let mut diags = std::mem::take(&mut p.diags);
@@ -88,6 +90,8 @@ struct Parser<'a> {
     /// Height of each node's subtree (a leaf is 1), indexed like the arenas: the AST's
     /// height is kept within [`MAX_DEPTH`] so that recursive passes over it are bounded
     /// even where the parser itself does not recurse (`1 + 1 + … + 1`, `- - - x`).
+    /// Spans of the lexer's errors, sorted: no syntax error is reported next to one.
+    lex_error_spans: Vec<Span>,
     expr_height: Vec<u32>,
     stmt_height: Vec<u32>,
     func_height: Vec<u32>,
@@ -210,6 +214,7 @@ impl<'a> Parser<'a> {
             aborted: false,
             eof_reported: false,
             last_error_token: usize::MAX,
+            lex_error_spans: Vec::new(),
             expr_height: Vec::new(),
             stmt_height: Vec::new(),
             func_height: Vec::new(),
@@ -268,11 +273,7 @@ impl<'a> Parser<'a> {
     }
 
     fn expect(&mut self, kind: TokenKind) -> PResult<Span> {
-        if self.at(&kind) {
-            Ok(self.bump())
-        } else {
-            Err(self.expected_token(&kind))
-        }
+        if self.at(&kind) { Ok(self.bump()) } else { Err(self.expected_token(&kind)) }
     }
 
     fn is_ident(&self, text: &str) -> bool {
@@ -309,7 +310,7 @@ impl<'a> Parser<'a> {
     fn expected(&mut self, what: &str) -> Fail {
         let tok = &self.tokens[self.pos];
         let is_eof = tok.kind == TokenKind::Eof;
-        if self.last_error_token == self.pos || (is_eof && self.eof_reported) {
+        if self.last_error_token == self.pos || (is_eof && self.eof_reported) || self.after_lex_error() {
             return Fail;
         }
         self.last_error_token = self.pos;
@@ -318,6 +319,15 @@ impl<'a> Parser<'a> {
         let span = tok.span;
         self.report(Diagnostic::error(span, msg));
         Fail
+    }
+
+    /// Whether a lexer error lies between the start of the previous token and the end of
+    /// the current one: the syntax error there is most likely a consequence of it.
+    fn after_lex_error(&self) -> bool {
+        let lo = if self.pos == 0 { 0 } else { self.tokens[self.pos - 1].span.lo };
+        let hi = self.span().hi;
+        let i = self.lex_error_spans.partition_point(|s| s.hi < lo);
+        self.lex_error_spans.get(i).is_some_and(|s| s.lo <= hi)
     }
 
     #[inline(never)]
@@ -406,35 +416,42 @@ impl<'a> Parser<'a> {
 
     // ---------------------------------------------------------------- allocation
 
-    fn expr(&mut self, kind: ExprKind, span: Span) -> ExprId {
-        let height = self.expr_kind_height(&kind);
-        self.check_height(height, span);
+    // A node that would make the tree too high is reported and replaced by an `Error`
+    // node (its children are left unreferenced), so the tree's height stays bounded.
+
+    fn expr(&mut self, mut kind: ExprKind, span: Span) -> ExprId {
+        let mut height = self.expr_kind_height(&kind);
+        if height > MAX_DEPTH {
+            self.too_deep_at(span);
+            (kind, height) = (ExprKind::Error, 1);
+        }
         self.expr_height.push(height);
         self.exprs.alloc(Expr { kind, span })
     }
 
-    fn stmt(&mut self, kind: StmtKind, span: Span) -> StmtId {
-        let height = self.stmt_kind_height(&kind);
-        self.check_height(height, span);
+    fn stmt(&mut self, mut kind: StmtKind, span: Span) -> StmtId {
+        let mut height = self.stmt_kind_height(&kind);
+        if height > MAX_DEPTH {
+            self.too_deep_at(span);
+            (kind, height) = (StmtKind::Error, 1);
+        }
         self.stmt_height.push(height);
         self.stmts.alloc(Stmt { kind, span })
     }
 
-    fn func(&mut self, decl: FuncDecl) -> FuncId {
-        let height = 1 + self.stmts_height(&decl.body);
-        self.check_height(height, decl.span);
+    fn func(&mut self, mut decl: FuncDecl) -> FuncId {
+        let mut height = 1 + self.stmts_height(&decl.body);
+        if height > MAX_DEPTH && decl.kind != FuncKind::Main {
+            self.too_deep_at(decl.span);
+            decl.body.clear();
+            height = 1;
+        }
         self.func_height.push(height);
         self.funcs.alloc(decl)
     }
 
     fn ty(&mut self, kind: TypeExprKind, span: Span) -> TypeExprId {
         self.types.alloc(TypeExpr { kind, span })
-    }
-
-    fn check_height(&mut self, height: u32, span: Span) {
-        if height > MAX_DEPTH && !self.aborted {
-            self.too_deep_at(span);
-        }
     }
 
     fn eh(&self, e: ExprId) -> u32 {
@@ -540,12 +557,15 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// Parses a statement into `out`, making sure at least one token is consumed.
+    /// Parses a statement into `out`, making sure at least one token is consumed (a
+    /// statement that fails at its first token, such as a stray `else`, is skipped up to
+    /// the next statement boundary).
     fn push_stmt(&mut self, out: &mut Vec<StmtId>) {
         let before = self.pos;
         out.push(self.parse_stmt());
         if self.pos == before && !self.aborted {
             self.bump();
+            self.sync();
         }
     }
 
@@ -808,6 +828,7 @@ impl<'a> Parser<'a> {
                 TokenKind::Case | TokenKind::Default => cases.push(self.parse_case()),
                 _ => {
                     self.expected("`case`, `default` or `}`");
+                    self.bump();
                     self.skip_to_case();
                 }
             }
@@ -924,10 +945,9 @@ impl<'a> Parser<'a> {
         }
         let mut decls = Vec::with_capacity(names.len());
         for (i, name) in names.into_iter().enumerate() {
-            let init = match &inits {
-                Some(list) => Some(list.get(i).copied().unwrap_or_else(|| self.expr(ExprKind::Error, name.span))),
-                None => None,
-            };
+            let init = inits
+                .as_ref()
+                .map(|list| list.get(i).copied().unwrap_or_else(|| self.expr(ExprKind::Error, name.span)));
             decls.push(VarDecl { name, ty, init });
         }
         decls
@@ -965,7 +985,11 @@ impl<'a> Parser<'a> {
         lo: u32,
     ) -> PResult<FuncId> {
         let open = self.expect(TokenKind::LBrace)?;
+        // A function is a nesting level of its own: class and method bodies recurse
+        // through several large frames per level.
+        self.enter()?;
         let (body, end_span) = self.parse_block_body(open);
+        self.depth -= 1;
         let span = Span { lo, hi: end_span.hi.max(lo) };
         Ok(self.func(FuncDecl { kind, name, params, ret, body, span, end_span }))
     }
@@ -1154,21 +1178,22 @@ impl<'a> Parser<'a> {
     fn assign_chain(&mut self, lo: u32, first: ExprId) -> PResult<ExprId> {
         let mut targets: Vec<(u32, Option<BinOp>, ExprId)> = Vec::new();
         let mut target = (lo, first);
-        let mut value;
-        loop {
-            let Some(op) = assign_op(self.peek()) else { break };
+        while let Some(op) = assign_op(self.peek()) {
             self.bump();
             targets.push((target.0, op, target.1));
             let lo = self.lo();
-            value = self.parse_cond()?;
-            target = (lo, value);
+            target = (lo, self.parse_cond()?);
         }
+        Ok(self.fold_assign(targets, target.1))
+    }
+
+    #[inline(never)]
+    fn fold_assign(&mut self, mut targets: Vec<(u32, Option<BinOp>, ExprId)>, mut value: ExprId) -> ExprId {
         let hi = self.prev_hi();
-        value = target.1;
         while let Some((lo, op, target)) = targets.pop() {
             value = self.expr(ExprKind::Assign { op, target, value }, Span { lo, hi });
         }
-        Ok(value)
+        value
     }
 
     fn parse_cond(&mut self) -> PResult<ExprId> {
@@ -1179,26 +1204,27 @@ impl<'a> Parser<'a> {
 
     /// `c1 ? a1 : c2 ? a2 : e` is `c1 ? a1 : (c2 ? a2 : e)`; parsed iteratively.
     fn cond_chain(&mut self, lo: u32, first: ExprId) -> PResult<ExprId> {
-        let mut arms = Vec::new();
+        let mut arms: Vec<(u32, ExprId, ExprId)> = Vec::new();
         let mut cond = (lo, first);
-        let mut last;
         loop {
             self.bump(); // `?`
             let then = self.parse_expr()?;
             self.expect(TokenKind::Colon)?;
-            arms.push((cond, then));
-            let lo = self.lo();
-            last = self.parse_binary()?;
+            arms.push((cond.0, cond.1, then));
+            cond = (self.lo(), self.parse_binary()?);
             if !self.at(&TokenKind::Question) {
-                break;
+                return Ok(self.fold_cond(arms, cond.1));
             }
-            cond = (lo, last);
         }
+    }
+
+    #[inline(never)]
+    fn fold_cond(&mut self, mut arms: Vec<(u32, ExprId, ExprId)>, mut last: ExprId) -> ExprId {
         let hi = self.prev_hi();
-        while let Some(((lo, c), then)) = arms.pop() {
+        while let Some((lo, c, then)) = arms.pop() {
             last = self.expr(ExprKind::Cond(c, then, last), Span { lo, hi });
         }
-        Ok(last)
+        last
     }
 
     fn parse_binary(&mut self) -> PResult<ExprId> {
@@ -1248,12 +1274,15 @@ impl<'a> Parser<'a> {
     fn prefix_chain(&mut self) -> PResult<ExprId> {
         let mut prefixes: Vec<(u32, TokenKind)> = Vec::new();
         while is_prefix_op(self.peek()) {
-            let lo = self.lo();
-            let kind = self.peek().clone();
+            prefixes.push((self.lo(), self.peek().clone()));
             self.bump();
-            prefixes.push((lo, kind));
         }
-        let mut e = self.parse_postfix()?;
+        let e = self.parse_postfix()?;
+        Ok(self.fold_prefixes(prefixes, e))
+    }
+
+    #[inline(never)]
+    fn fold_prefixes(&mut self, mut prefixes: Vec<(u32, TokenKind)>, mut e: ExprId) -> ExprId {
         let hi = self.prev_hi();
         while let Some((lo, kind)) = prefixes.pop() {
             let k = match kind {
@@ -1265,7 +1294,7 @@ impl<'a> Parser<'a> {
             };
             e = self.expr(k, Span { lo, hi });
         }
-        Ok(e)
+        e
     }
 
     fn conversion_chain(&mut self, lo: u32, mut e: ExprId) -> PResult<ExprId> {

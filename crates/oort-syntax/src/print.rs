@@ -244,7 +244,9 @@ impl Printer<'_> {
                     None => format!("class {}", self.name(c.name)),
                 }
             }
-            StmtKind::TypeAlias { name, ty } => format!("type {} = {}", self.name(*name), type_to_string(self.ast, *ty)),
+            StmtKind::TypeAlias { name, ty } => {
+                format!("type {} = {}", self.name(*name), type_to_string(self.ast, *ty))
+            }
             StmtKind::Block(_) => "block".into(),
             StmtKind::Empty => "empty".into(),
             StmtKind::Print(_) => "print".into(),
@@ -273,26 +275,47 @@ impl Printer<'_> {
         let head = self.stmt_head(id);
         self.line(depth, &head, Some(s.span), None);
         let d = depth + 1;
+        // Each arm is its own function: this one is on every recursion cycle of the dump.
         match &s.kind {
             StmtKind::Expr(e) | StmtKind::Print(e) | StmtKind::Goto(e) | StmtKind::Return(Some(e)) => self.expr(*e, d),
+            StmtKind::Block(body) => self.stmts(body, d),
+            StmtKind::VarDecl(_) | StmtKind::Class(_) => self.decl_children(&s.kind, d),
+            StmtKind::If { .. } | StmtKind::While { .. } | StmtKind::DoWhile { .. } => {
+                self.control_children(&s.kind, d)
+            }
+            StmtKind::For { .. } => self.for_children(&s.kind, d),
+            StmtKind::Switch { scrutinee, cases } => self.switch_children(*scrutinee, cases, d),
+            _ => {}
+        }
+    }
+
+    fn stmts(&mut self, body: &[StmtId], depth: usize) {
+        for &b in body {
+            self.stmt(b, depth);
+        }
+    }
+
+    fn decl_children(&mut self, kind: &StmtKind, d: usize) {
+        match kind {
             StmtKind::VarDecl(decls) => {
                 for v in decls {
                     self.var("var", v, v.name.span, d);
                 }
             }
             StmtKind::Class(c) => {
-                for m in &ast.class(*c).members {
+                for m in &self.ast.class(*c).members {
                     match m {
                         Member::Field(v) => self.var("field", v, v.name.span, d),
                         Member::Method(f) => self.func("method", *f, d),
                     }
                 }
             }
-            StmtKind::Block(body) => {
-                for &b in body {
-                    self.stmt(b, d);
-                }
-            }
+            _ => {}
+        }
+    }
+
+    fn control_children(&mut self, kind: &StmtKind, d: usize) {
+        match kind {
             StmtKind::If { cond, then, els } => {
                 self.expr(*cond, d);
                 self.stmt(*then, d);
@@ -309,41 +332,35 @@ impl Printer<'_> {
                 self.stmt(*body, d);
                 self.expr(*cond, d);
             }
-            StmtKind::For { init, cond, step, body } => {
-                if let Some(i) = init {
-                    self.line(d, "init", None, None);
-                    self.stmt(*i, d + 1);
-                }
-                if let Some(c) = cond {
-                    self.line(d, "cond", None, None);
-                    self.expr(*c, d + 1);
-                }
-                if let Some(st) = step {
-                    self.line(d, "step", None, None);
-                    self.expr(*st, d + 1);
-                }
-                self.stmt(*body, d);
+            _ => {}
+        }
+    }
+
+    fn for_children(&mut self, kind: &StmtKind, d: usize) {
+        let StmtKind::For { init, cond, step, body } = kind else { return };
+        if let Some(i) = init {
+            self.line(d, "init", None, None);
+            self.stmt(*i, d + 1);
+        }
+        if let Some(c) = cond {
+            self.line(d, "cond", None, None);
+            self.expr(*c, d + 1);
+        }
+        if let Some(st) = step {
+            self.line(d, "step", None, None);
+            self.expr(*st, d + 1);
+        }
+        self.stmt(*body, d);
+    }
+
+    fn switch_children(&mut self, scrutinee: ExprId, cases: &[SwitchCase], d: usize) {
+        self.expr(scrutinee, d);
+        for c in cases {
+            self.line(d, if c.is_default { "default" } else { "case" }, Some(c.span), None);
+            for &v in &c.values {
+                self.expr(v, d + 1);
             }
-            StmtKind::Switch { scrutinee, cases } => {
-                self.expr(*scrutinee, d);
-                for c in cases {
-                    self.line(d, if c.is_default { "default" } else { "case" }, Some(c.span), None);
-                    for &v in &c.values {
-                        self.expr(v, d + 1);
-                    }
-                    for &b in &c.body {
-                        self.stmt(b, d + 1);
-                    }
-                }
-            }
-            StmtKind::Return(None)
-            | StmtKind::Func(_)
-            | StmtKind::TypeAlias { .. }
-            | StmtKind::Empty
-            | StmtKind::Break
-            | StmtKind::Continue
-            | StmtKind::Label(_)
-            | StmtKind::Error => {}
+            self.stmts(&c.body, d + 1);
         }
     }
 
@@ -382,11 +399,14 @@ impl Printer<'_> {
 
     fn expr(&mut self, id: ExprId, depth: usize) {
         let head = self.expr_head(id);
-        let ast = self.ast;
-        let e = ast.expr(id);
-        self.line(depth, &head, Some(e.span), (self.annot)(id));
-        let d = depth + 1;
-        match &e.kind {
+        let annot = (self.annot)(id);
+        let e = self.ast.expr(id);
+        self.line(depth, &head, Some(e.span), annot);
+        self.expr_children(&e.kind, depth + 1);
+    }
+
+    fn expr_children(&mut self, kind: &ExprKind, d: usize) {
+        match kind {
             ExprKind::Unary(_, x)
             | ExprKind::IncDec { target: x, .. }
             | ExprKind::Member { base: x, .. }
@@ -407,29 +427,17 @@ impl Printer<'_> {
             }
             ExprKind::Call { callee, args } => {
                 self.expr(*callee, d);
-                for &a in args {
-                    self.expr(a, d);
-                }
+                self.exprs(args, d);
             }
-            ExprKind::New { args: list, .. } | ExprKind::ArrayLit(list) => {
-                for &a in list {
-                    self.expr(a, d);
-                }
-            }
-            ExprKind::Lambda(f) => {
-                for &s in &ast.func(*f).body {
-                    self.stmt(s, d);
-                }
-            }
-            ExprKind::Int(_)
-            | ExprKind::Double(_)
-            | ExprKind::Str(_)
-            | ExprKind::Bool(_)
-            | ExprKind::Null
-            | ExprKind::Name(_)
-            | ExprKind::This
-            | ExprKind::SuperMember(_)
-            | ExprKind::Error => {}
+            ExprKind::New { args: list, .. } | ExprKind::ArrayLit(list) => self.exprs(list, d),
+            ExprKind::Lambda(f) => self.stmts(&self.ast.func(*f).body, d),
+            _ => {}
+        }
+    }
+
+    fn exprs(&mut self, list: &[ExprId], d: usize) {
+        for &a in list {
+            self.expr(a, d);
         }
     }
 }

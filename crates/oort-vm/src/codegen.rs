@@ -465,7 +465,11 @@ impl oort_ir::Pass for BytecodePass {
         }
     }
     fn dump(&self, unit: &oort_ir::Unit) -> String {
-        unit.backend.as_ref().and_then(|b| b.downcast_ref::<Program>()).map(crate::disasm::disassemble).unwrap_or_default()
+        unit.backend
+            .as_ref()
+            .and_then(|b| b.downcast_ref::<Program>())
+            .map(crate::disasm::disassemble)
+            .unwrap_or_default()
     }
 }
 
