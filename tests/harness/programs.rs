@@ -5,6 +5,7 @@ use std::path::Path;
 
 fn program(path: &Path, source: String) -> datatest_stable::Result<()> {
     let actual = oort_tests::run_case(path, &source);
+    oort_tests::check_annotations(&source, &actual)?;
     oort_tests::check_expected(path, &actual).map_err(Into::into)
 }
 

@@ -18,6 +18,16 @@
 //! ```
 //!
 //! Run with `OORT_BLESS=1` to (re)write the `.expected` files from the actual results.
+//!
+//! A program may also state what it must produce in comments, which are checked
+//! independently of the `.expected` file (so blessing cannot silently change them):
+//!
+//! - `// expect-compile-error: L:C what` — one per diagnostic, in order: the run exits
+//!   with status 1 and reports errors at exactly these positions;
+//! - `// expect-runtime-error: L:C what` — the run exits with status 3 and reports the
+//!   error at this position;
+//! - `// expect-stdout-before-error: text` — one per line the program prints before its
+//!   runtime error.
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -69,4 +79,48 @@ pub fn check_expected(path: &Path, actual: &str) -> Result<(), String> {
         expected_path.display(),
         diff.unified_diff().context_radius(3)
     ))
+}
+
+/// Checks the `// expect-…` comments of a program against the actual result of
+/// [`run_case`].
+pub fn check_annotations(source: &str, actual: &str) -> Result<(), String> {
+    let mut compile = Vec::new();
+    let mut runtime = Vec::new();
+    let mut stdout_lines = Vec::new();
+    for line in source.lines() {
+        let pos = |rest: &str| rest.split_whitespace().next().unwrap_or("").to_string();
+        if let Some(rest) = line.strip_prefix("// expect-compile-error:") {
+            compile.push(pos(rest));
+        } else if let Some(rest) = line.strip_prefix("// expect-runtime-error:") {
+            runtime.push(pos(rest));
+        } else if let Some(rest) = line.strip_prefix("// expect-stdout-before-error:") {
+            stdout_lines.push(rest.strip_prefix(' ').unwrap_or(rest).to_string());
+        }
+    }
+    let (want_status, want_positions) = match (compile.is_empty(), runtime.is_empty()) {
+        (true, true) => return Ok(()),
+        (false, true) => ("1", compile),
+        (true, false) => ("3", runtime),
+        (false, false) => return Err("a program cannot expect both compile and runtime errors".into()),
+    };
+    let status = actual.lines().next().and_then(|l| l.strip_prefix("exit: ")).unwrap_or("");
+    if status != want_status {
+        return Err(format!("expected exit status {want_status}, got {status}"));
+    }
+    let (stdout, stderr) = actual.split_once("--- stderr\n").unwrap_or((actual, ""));
+    let positions: Vec<String> = stderr
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--> "))
+        .map(|loc| loc.rsplitn(3, ':').take(2).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join(":"))
+        .collect();
+    if positions != want_positions {
+        return Err(format!("expected errors at {want_positions:?}, reported at {positions:?}"));
+    }
+    if want_status == "3" {
+        let printed: Vec<&str> = stdout.lines().skip(2).collect();
+        if printed != stdout_lines {
+            return Err(format!("expected output before the error {stdout_lines:?}, got {printed:?}"));
+        }
+    }
+    Ok(())
 }
