@@ -185,3 +185,20 @@ fn read_source(path: &PathBuf) -> Result<SourceFile, String> {
     })?;
     Ok(SourceFile::new(path.display().to_string(), text))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("123"), Ok(123));
+        assert_eq!(parse_size("64k"), Ok(64 << 10));
+        assert_eq!(parse_size("256M"), Ok(256 << 20));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("m").is_err());
+        assert!(parse_size("12q").is_err());
+        assert!(parse_size("99999999999999999g").is_err());
+    }
+}

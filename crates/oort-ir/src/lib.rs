@@ -14,3 +14,6 @@ pub mod verify;
 
 pub use ir::*;
 pub use pass::{Pass, PassKind, Pipeline, Registry, RunOptions, Stop, Unit};
+
+#[cfg(test)]
+mod tests;
