@@ -772,11 +772,9 @@ impl<'a> FnLower<'a> {
         let mut out = Vec::with_capacity(es.len());
         for (i, &e) in es.iter().enumerate() {
             let v = self.expr_value(e);
-            let is_user_var = self.f.vars[v.index()].name.is_some();
-            if is_user_var && es[i + 1..].iter().any(|&later| !is_pure(self.cx.ast, later)) {
-                let ty = self.f.var_ty(v);
+            if es[i + 1..].iter().any(|&later| !is_pure(self.cx.ast, later)) {
                 let span = self.span_of(e);
-                out.push(self.value(ty, Op::Copy(v), span));
+                out.push(self.protect(v, span));
             } else {
                 out.push(v);
             }
@@ -992,15 +990,31 @@ impl<'a> FnLower<'a> {
         }
     }
 
+    /// A copy of `v` if it is a user variable (which a later side effect could change),
+    /// else `v` itself.
+    fn protect(&mut self, v: Var, span: Span) -> Var {
+        if self.f.vars[v.index()].name.is_some() {
+            let ty = self.f.var_ty(v);
+            self.value(ty, Op::Copy(v), span)
+        } else {
+            v
+        }
+    }
+
     fn assign(&mut self, op: Option<BinOp>, target: ExprId, value: ExprId, span: Span) -> Var {
-        let place = self.place(target);
+        let mut place = self.place(target);
+        // The target's array and index are evaluated before the value (left to right).
+        if let Place::Elem { array, index, elem } = place
+            && !is_pure(self.cx.ast, value)
+        {
+            place = Place::Elem { array: self.protect(array, span), index: self.protect(index, span), elem };
+        }
         let result = match op {
             None => self.expr_value(value),
             Some(op) => {
                 let mut old = self.load(&place, span);
-                if !is_pure(self.cx.ast, value) && self.f.vars[old.index()].name.is_some() {
-                    let ty = self.f.var_ty(old);
-                    old = self.value(ty, Op::Copy(old), span);
+                if !is_pure(self.cx.ast, value) {
+                    old = self.protect(old, span);
                 }
                 let rhs = self.expr_value(value);
                 self.binary(op, target, value, old, rhs, span)
