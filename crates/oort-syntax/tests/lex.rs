@@ -2,22 +2,18 @@
 
 use oort_syntax::{SourceFile, lex, print};
 
+mod common;
+
 fn tokens(src: &str) -> String {
     let file = SourceFile::new("t.oort", src);
     let (toks, diags) = lex(&file);
-    let mut out = print::tokens_to_string(&file, &toks);
-    for d in diags {
-        let (l, c) = file.line_col(d.span.lo);
-        out += &format!("error {l}:{c}: {}\n", d.message);
-    }
-    out
+    let out = print::tokens_to_string(&file, &toks);
+    common::with_errors(&file, out, diags)
 }
 
 #[track_caller]
 fn check(src: &str, expected: &str) {
-    let actual = tokens(src);
-    let expected = expected.strip_prefix('\n').unwrap_or(expected);
-    assert_eq!(actual, expected, "\n--- actual ---\n{actual}");
+    common::assert_dump(&tokens(src), expected);
 }
 
 #[test]

@@ -4,22 +4,18 @@
 use oort_syntax::{SourceFile, parse, print};
 
 /// The AST dump followed by one `error line:col: message` line per diagnostic.
+mod common;
+
 fn dump(src: &str) -> String {
     let file = SourceFile::new("t.oort", src);
     let (ast, diags) = parse(&file);
-    let mut out = print::ast_to_string(&ast, &file, &|_| None);
-    for d in diags {
-        let (l, c) = file.line_col(d.span.lo);
-        out += &format!("error {l}:{c}: {}\n", d.message);
-    }
-    out
+    let out = print::ast_to_string(&ast, &file, &|_| None);
+    common::with_errors(&file, out, diags)
 }
 
 #[track_caller]
 fn check(src: &str, expected: &str) {
-    let actual = dump(src);
-    let expected = expected.strip_prefix('\n').unwrap_or(expected);
-    assert_eq!(actual, expected, "\n--- actual ---\n{actual}");
+    common::assert_dump(&dump(src), expected);
 }
 
 #[test]
