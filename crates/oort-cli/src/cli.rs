@@ -55,6 +55,13 @@ struct CompileOpts {
     /// runtime error "stack overflow".
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "256m")]
     max_stack: u64,
+    /// Limit of the heap (live data after a full collection), e.g. `64m`, `1g`; default
+    /// 4g. Exceeding it is the runtime error "out of memory".
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "4g")]
+    max_heap: u64,
+    /// Collect garbage at every allocation (slow; for testing the collector).
+    #[arg(long)]
+    gc_stress: bool,
 }
 
 /// Parses `123`, `64k`, `256m`, `1g` (binary multiples) into a byte count.
@@ -159,7 +166,11 @@ fn drive(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> u8 
         let _ = writeln!(err, "internal error: no bytecode was produced");
         return EXIT_INTERNAL;
     };
-    let options = oort_vm::VmOptions { max_stack: opts.max_stack as usize, ..Default::default() };
+    let options = oort_vm::VmOptions {
+        max_stack: opts.max_stack as usize,
+        max_heap: opts.max_heap as usize,
+        gc_stress: opts.gc_stress || std::env::var_os("OORT_GC_STRESS").is_some(),
+    };
     let mut vm = match oort_vm::Vm::new(*program, args, options) {
         Ok(vm) => vm,
         Err(e) => {

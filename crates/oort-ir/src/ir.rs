@@ -177,6 +177,11 @@ pub enum Callee {
     /// A closure value.
     Closure(Var),
     Builtin(Builtin),
+    /// The method in vtable slot `slot` of the receiver's class; the receiver is the first
+    /// argument.
+    Virtual {
+        slot: u32,
+    },
 }
 
 /// An instruction. Its result variable (if any) is [`InstData::dst`].
@@ -263,6 +268,37 @@ pub enum Op {
         func: FnIdx,
         env: Option<Var>,
     },
+    /// A new object of class `class` (an index into [`Module::classes`]), every field at
+    /// its default value.
+    NewObject {
+        class: u32,
+    },
+    /// Field `slot` of an object (null-checked).
+    GetField {
+        obj: Var,
+        slot: u32,
+        ty: Ty,
+    },
+    SetField {
+        obj: Var,
+        slot: u32,
+        value: Var,
+    },
+    /// Whether the reference is an object of `class` or a subclass (false for null).
+    InstanceOf {
+        obj: Var,
+        class: u32,
+    },
+    /// The reference if it is an object of `class` or a subclass; else null, or when
+    /// `non_null` the runtime error "failed cast".
+    Cast {
+        obj: Var,
+        class: u32,
+        non_null: bool,
+    },
+    /// The reference itself, after checking it is not null (the conversion of a value
+    /// the compiler cannot prove non-null to a `T!` type).
+    NullCheck(Var),
 }
 
 #[derive(Clone, PartialEq, Debug)]
@@ -474,6 +510,11 @@ pub fn inst_uses(op: &Op) -> smallvec::SmallVec<[Var; 4]> {
         Op::EnvUp { env, .. } | Op::EnvGet { env, .. } => smallvec![*env],
         Op::EnvSet { env, value, .. } => smallvec![*env, *value],
         Op::NewClosure { env, .. } => env.iter().copied().collect(),
+        Op::NewObject { .. } => smallvec![],
+        Op::GetField { obj, .. } | Op::InstanceOf { obj, .. } | Op::Cast { obj, .. } | Op::NullCheck(obj) => {
+            smallvec![*obj]
+        }
+        Op::SetField { obj, value, .. } => smallvec![*obj, *value],
     }
 }
 
@@ -491,7 +532,8 @@ pub fn has_side_effect(op: &Op) -> bool {
         | Op::EnvUp { .. }
         | Op::EnvGet { .. }
         | Op::ClosureEnv
-        | Op::NewClosure { .. } => false,
+        | Op::NewClosure { .. }
+        | Op::InstanceOf { .. } => false,
         Op::Binary(op, ty, _, _) => ty.is_int() && matches!(op, BinOp::Div | BinOp::Rem),
         Op::StrConcat(..)
         | Op::Print(_)
@@ -503,14 +545,33 @@ pub fn has_side_effect(op: &Op) -> bool {
         | Op::StrLen(_)
         | Op::StrIndex { .. }
         | Op::Substring { .. }
-        | Op::EnvSet { .. } => true,
+        | Op::EnvSet { .. }
+        | Op::NewObject { .. }
+        | Op::GetField { .. }
+        | Op::SetField { .. }
+        | Op::Cast { .. }
+        | Op::NullCheck(_) => true,
     }
 }
 
-/// A whole program: every function, with `main` (the top-level statements) first.
+/// A class as the backend sees it: a fixed layout of typed fields and a vtable.
+#[derive(Clone, PartialEq, Debug)]
+pub struct ClassDef {
+    pub name: String,
+    /// Index of the superclass in [`Module::classes`].
+    pub parent: Option<u32>,
+    /// Every field slot, the parent's first.
+    pub fields: Vec<Ty>,
+    /// The implementation of each virtual method, the parent's slots first.
+    pub vtable: Vec<FnIdx>,
+}
+
+/// A whole program: every function, with `main` (the top-level statements) first, and
+/// every class.
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct Module {
     pub funcs: Vec<Function>,
+    pub classes: Vec<ClassDef>,
 }
 
 impl Module {

@@ -14,14 +14,25 @@
 //! later side effect cannot change the value already "evaluated" (copy propagation
 //! removes the copies that turn out unnecessary).
 //!
+//! Classes: each class gets a fixed layout — its parent's slots, then (when its methods
+//! need variables of enclosing functions) one hidden slot holding the environment they
+//! close over, then its own fields. Methods take `this` as their first parameter and read
+//! their environment from that hidden slot. `new C (args)` evaluates the arguments,
+//! allocates the object, stores its environment, runs the class's field-initializer
+//! method (which first forwards the parent's environment and runs the parent's), then
+//! calls the nearest `init`. A bound method `o.m` is a closure over `o` of a small
+//! trampoline function that makes the virtual call.
+//!
 //! Lowering also reports a non-`void` function whose end is reachable ("missing
 //! return"): with the constant-condition rule of LANGUAGE.md §9, the control-flow graph
 //! built here is exactly what that check needs.
 
-use crate::ir::{BinOp as IrBin, Block, Callee, Const, FnIdx, Function, Module, Op, Terminator, Ty, UnOp as IrUn, Var};
+use crate::ir::{
+    BinOp as IrBin, Block, Callee, ClassDef, Const, FnIdx, Function, Module, Op, Terminator, Ty, UnOp as IrUn, Var,
+};
 use indexmap::{IndexMap, IndexSet};
 use oort_sema::{CallKind, FuncInfo, IntTy, MemberRes, Res, ScopeId, ScopeKind, SemaInfo, TyId, TyKind, VarId};
-use oort_syntax::ast::{Ast, BinOp, ExprId, ExprKind, FuncId, FuncKind, StmtId, StmtKind, UnOp};
+use oort_syntax::ast::{Ast, BinOp, ClassId, ExprId, ExprKind, FuncId, FuncKind, Member, StmtId, StmtKind, UnOp};
 use oort_syntax::{Diagnostic, SourceFile, Span};
 
 /// Lowers a type-checked program. Returns the module and any errors found on the way.
@@ -35,6 +46,19 @@ pub fn lower(ast: &Ast, sema: &SemaInfo, file: &SourceFile) -> (Module, Vec<Diag
         fl.lower_body();
         diags.append(&mut fl.diags);
         module.funcs.push(fl.f);
+    }
+    for (&(class, slot), &idx) in &cx.trampolines {
+        debug_assert_eq!(idx.index(), module.funcs.len());
+        module.funcs.push(cx.trampoline(class, slot));
+    }
+    for (&c, layout) in &cx.classes {
+        let info = &sema.classes[&c];
+        module.classes.push(ClassDef {
+            name: ast.name(ast.class(c).name.sym).to_string(),
+            parent: info.parent.map(|p| cx.classes[&p].index),
+            fields: layout.types.clone(),
+            vtable: info.vtable.iter().map(|m| cx.fn_idx[&m.func]).collect(),
+        });
     }
     (module, diags)
 }
@@ -50,6 +74,33 @@ struct Cx<'a> {
     env_slots: IndexMap<ScopeId, Vec<VarId>>,
     /// Functions that need their closure environment.
     needs_env: IndexSet<FuncId>,
+    /// Every class, parents before children, with its layout.
+    classes: IndexMap<ClassId, ClassLayout>,
+    /// Bound-method trampolines: (static class, vtable slot) → function.
+    trampolines: IndexMap<(ClassId, u32), FnIdx>,
+}
+
+/// Where a class keeps its fields.
+struct ClassLayout {
+    /// Index in [`Module::classes`].
+    index: u32,
+    /// Slot of each field of `ClassInfo::fields`.
+    field_slots: Vec<u32>,
+    /// The hidden slot holding the environment the class's methods close over.
+    env_slot: Option<u32>,
+    /// Type of every slot.
+    types: Vec<Ty>,
+    /// Whether the field-initializer method does nothing (no initializers, no
+    /// environments to forward, in the whole chain), so `new` need not call it.
+    trivial_init: bool,
+}
+
+/// A use, inside a function, of something that may need an environment.
+#[derive(Clone, Copy)]
+enum Use {
+    Res(Res),
+    /// `new C` (or forwarding `C`'s environment): needs C's environment.
+    ClassEnv(ClassId),
 }
 
 impl<'a> Cx<'a> {
@@ -70,8 +121,21 @@ impl<'a> Cx<'a> {
                 env_slots.entry(v.scope).or_default().push(VarId(i as u32));
             }
         }
-        let mut cx = Cx { ast, sema, file, fn_idx, env_slots, needs_env: IndexSet::new() };
+        let mut cx = Cx {
+            ast,
+            sema,
+            file,
+            fn_idx,
+            env_slots,
+            needs_env: IndexSet::new(),
+            classes: IndexMap::new(),
+            trampolines: IndexMap::new(),
+        };
         cx.compute_needs_env();
+        for &c in sema.classes.keys() {
+            cx.layout(c);
+        }
+        cx.find_trampolines();
         cx
     }
 
@@ -126,45 +190,179 @@ impl<'a> Cx<'a> {
     }
 
     fn compute_needs_env(&mut self) {
-        // Which function each name use sits in, from a walk of every function body
-        // (nested function bodies are walked as their own functions).
-        let mut uses: Vec<(FuncId, Res)> = Vec::new();
+        // Which function each use sits in, from a walk of every function body (nested
+        // function bodies are walked as their own functions).
+        let mut uses: Vec<(FuncId, Use)> = Vec::new();
         for &fid in self.fn_idx.keys() {
             let mut names = Vec::new();
-            for &s in &self.ast.func(fid).body {
+            for s in self.ast.func(fid).body.iter().copied() {
                 collect_names_stmt(self.ast, s, &mut names);
+            }
+            if let FuncKind::FieldInit(c) = self.ast.func(fid).kind {
+                for e in field_inits(self.ast, c) {
+                    collect_names_expr(self.ast, e, &mut names);
+                }
+                if let Some(p) = self.sema.classes.get(&c).and_then(|i| i.parent) {
+                    uses.push((fid, Use::ClassEnv(p)));
+                }
             }
             for e in names {
                 if let Some(r) = self.sema.names.get(&e) {
-                    uses.push((fid, *r));
+                    uses.push((fid, Use::Res(*r)));
+                }
+                if let Some(c) = self.sema.news.get(&e) {
+                    uses.push((fid, Use::ClassEnv(*c)));
                 }
             }
         }
         loop {
             let mut changed = false;
-            for &(f, r) in &uses {
-                match r {
-                    Res::Var(v) => {
-                        let owner = self.sema.var(v).func;
-                        if owner != f {
-                            changed |= self.mark_chain(f, owner);
-                        }
+            for &(f, u) in &uses {
+                let target = match u {
+                    Use::Res(Res::Var(v) | Res::Member { this: v, .. }) => Some(self.sema.var(v).func),
+                    Use::Res(Res::Func(k)) if self.needs_env.contains(&k) => {
+                        self.closure_env_scope(k).map(|es| self.sema.scope(es).func)
                     }
-                    Res::Func(k) if self.needs_env.contains(&k) => {
-                        if let Some(es) = self.closure_env_scope(k) {
-                            let owner = self.sema.scope(es).func;
-                            if owner != f && encloses(self.sema, owner, f) {
-                                changed |= self.mark_chain(f, owner);
-                            }
-                        }
+                    Use::ClassEnv(c) if self.class_needs_env(c) => {
+                        self.env_scope_from(Some(self.sema.classes[&c].decl_scope)).map(|es| self.sema.scope(es).func)
                     }
-                    _ => {}
+                    _ => None,
+                };
+                if let Some(owner) = target
+                    && owner != f
+                    && encloses(self.sema, owner, f)
+                {
+                    changed |= self.mark_chain(f, owner);
                 }
             }
             if !changed {
                 break;
             }
         }
+    }
+
+    /// Whether methods of class `c` (or of an ancestor, whose environment `c` forwards)
+    /// need variables of enclosing functions.
+    fn class_needs_env(&self, c: ClassId) -> bool {
+        let mut cur = Some(c);
+        let mut steps = 0;
+        while let Some(k) = cur {
+            let Some(info) = self.sema.classes.get(&k) else { return false };
+            let own =
+                self.ast.class(k).members.iter().any(|m| matches!(m, Member::Method(f) if self.needs_env.contains(f)));
+            if own || self.needs_env.contains(&info.field_init) {
+                return true;
+            }
+            steps += 1;
+            if steps > self.sema.classes.len() {
+                return false;
+            }
+            cur = info.parent;
+        }
+        false
+    }
+
+    /// Computes the layout of `c` (after its parent's).
+    fn layout(&mut self, c: ClassId) {
+        if self.classes.contains_key(&c) {
+            return;
+        }
+        let info = &self.sema.classes[&c];
+        let (mut types, mut field_slots, parent_trivial) = match info.parent {
+            Some(p) => {
+                self.layout(p);
+                let pl = &self.classes[&p];
+                (pl.types.clone(), pl.field_slots.clone(), pl.trivial_init)
+            }
+            None => (Vec::new(), Vec::new(), true),
+        };
+        let env_slot = if self.class_needs_env(c) {
+            types.push(Ty::Ref);
+            Some(types.len() as u32 - 1)
+        } else {
+            None
+        };
+        for f in &info.fields[field_slots.len()..] {
+            field_slots.push(types.len() as u32);
+            types.push(self.ty(f.ty).unwrap_or(Ty::I32));
+        }
+        let has_inits = field_inits(self.ast, c).next().is_some();
+        let forwards = info.parent.is_some_and(|p| self.classes[&p].env_slot.is_some());
+        let trivial_init = parent_trivial && !has_inits && !forwards;
+        let index = self.classes.len() as u32;
+        self.classes.insert(c, ClassLayout { index, field_slots, env_slot, types, trivial_init });
+    }
+
+    /// The static class of the receiver of member expression `e`.
+    fn member_class(&self, e: ExprId) -> Option<ClassId> {
+        match &self.ast.expr(e).kind {
+            ExprKind::Name(_) => match self.sema.names.get(&e) {
+                Some(Res::Member { class, .. }) => Some(*class),
+                _ => None,
+            },
+            ExprKind::Member { base, .. } => {
+                let t = self.sema.types.strip(self.sema.ty_of(*base));
+                match self.sema.types.kind(t) {
+                    TyKind::Class(c) => Some(*c),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Finds the methods used as values (bound methods), which need trampolines.
+    fn find_trampolines(&mut self) {
+        let callees: IndexSet<ExprId> = self
+            .sema
+            .calls
+            .keys()
+            .filter_map(|&call| match &self.ast.expr(call).kind {
+                ExprKind::Call { callee, .. } => Some(*callee),
+                _ => None,
+            })
+            .collect();
+        let mut next = self.fn_idx.len() as u32;
+        for (&e, m) in &self.sema.members {
+            if let MemberRes::Method { slot } = m
+                && !callees.contains(&e)
+                && let Some(c) = self.member_class(e)
+                && !self.trampolines.contains_key(&(c, *slot))
+            {
+                self.trampolines.insert((c, *slot), FnIdx(next));
+                next += 1;
+            }
+        }
+    }
+
+    /// The trampoline of a bound method: its environment is the receiver, and it makes
+    /// the virtual call with its own arguments.
+    fn trampoline(&self, c: ClassId, slot: u32) -> Function {
+        let method = self.sema.classes[&c].vtable[slot as usize].func;
+        let name = format!(
+            "{}.{}$bound",
+            self.ast.name(self.ast.class(c).name.sym),
+            self.ast.name(self.sema.classes[&c].vtable[slot as usize].name)
+        );
+        let span = self.ast.func(method).span;
+        let mut f = Function::new(name, span);
+        let info = self.func_info(method);
+        let mut args = Vec::new();
+        for &p in &info.params[1..] {
+            let vi = self.sema.var(p);
+            args.push(f.new_var(self.ty(vi.ty).unwrap_or(Ty::I32), Some(self.ast.name(vi.name).to_string())));
+        }
+        f.params = args.len() as u32;
+        f.ret = self.ty(info.ret);
+        f.takes_env = true;
+        let entry = f.entry;
+        let this = f.new_var(Ty::Ref, Some("this".into()));
+        f.push(entry, Some(this), Op::ClosureEnv, span);
+        args.insert(0, this);
+        let dst = f.ret.map(|t| f.new_var(t, None));
+        f.push(entry, dst, Op::Call { callee: Callee::Virtual { slot }, args }, span);
+        f.set_term(entry, Terminator::Return(dst), span);
+        f
     }
 
     fn ty(&self, t: TyId) -> Option<Ty> {
@@ -240,13 +438,35 @@ fn collect_names_stmt(ast: &Ast, s: StmtId, out: &mut Vec<ExprId>) {
             | StmtKind::Error => {}
         }
     }
+    for e in exprs {
+        collect_names_expr(ast, e, out);
+    }
+}
+
+/// Collects the expressions of `e` that name something (variables, functions, `this`,
+/// `super`) or create objects, not looking into lambda bodies.
+fn collect_names_expr(ast: &Ast, e: ExprId, out: &mut Vec<ExprId>) {
+    let mut exprs = vec![e];
     while let Some(e) = exprs.pop() {
         match &ast.expr(e).kind {
-            ExprKind::Name(_) => out.push(e),
+            ExprKind::Name(_) | ExprKind::This | ExprKind::SuperMember(_) => out.push(e),
             ExprKind::Lambda(_) => {} // walked as its own function
-            k => for_each_child(k, |c| exprs.push(c)),
+            k => {
+                if matches!(k, ExprKind::New { .. }) {
+                    out.push(e);
+                }
+                for_each_child(k, |c| exprs.push(c))
+            }
         }
     }
+}
+
+/// The field initializer expressions of class `c`, in declaration order.
+fn field_inits(ast: &Ast, c: ClassId) -> impl Iterator<Item = ExprId> + '_ {
+    ast.class(c).members.iter().filter_map(|m| match m {
+        Member::Field(d) => d.init,
+        Member::Method(_) => None,
+    })
 }
 
 /// Calls `f` on every direct sub-expression (not into lambda bodies).
@@ -315,6 +535,7 @@ enum Place {
     Reg(Var),
     Env { env: Var, slot: u32, ty: Ty },
     Elem { array: Var, index: Var, elem: Ty },
+    Field { obj: Var, slot: u32, ty: Ty },
 }
 
 struct FnLower<'a> {
@@ -346,7 +567,8 @@ impl<'a> FnLower<'a> {
             regs.insert(p, v);
         }
         f.params = info.params.len() as u32;
-        f.takes_env = cx.needs_env.contains(&fid);
+        // Methods find their environment in `this`, not in a closure.
+        f.takes_env = cx.needs_env.contains(&fid) && method_class(cx.ast, fid).is_none();
         let cur = f.entry;
         FnLower {
             cx,
@@ -411,6 +633,12 @@ impl<'a> FnLower<'a> {
         if self.f.takes_env {
             let e = self.value(Ty::Ref, Op::ClosureEnv, span);
             self.closure_env = Some(e);
+        } else if let Some(c) = method_class(self.cx.ast, self.fid)
+            && self.cx.needs_env.contains(&self.fid)
+            && let Some(slot) = self.cx.classes[&c].env_slot
+        {
+            let e = self.value(Ty::Ref, Op::GetField { obj: Var(0), slot, ty: Ty::Ref }, span);
+            self.closure_env = Some(e);
         }
         let body_scope = self.scope;
         self.enter_scope(body_scope, span);
@@ -422,6 +650,9 @@ impl<'a> FnLower<'a> {
                 let place = self.var_place(p);
                 self.store(place, reg, span);
             }
+        }
+        if let FuncKind::FieldInit(c) = decl.kind {
+            self.field_init_body(c);
         }
         for &s in &decl.body {
             self.stmt(s);
@@ -441,6 +672,108 @@ impl<'a> FnLower<'a> {
                         .with_primary_label("missing `return` before here"),
                 );
             }
+        }
+    }
+
+    /// The body of class `c`'s field-initializer method: forward the parent's
+    /// environment, run the parent's initializers, then this class's.
+    fn field_init_body(&mut self, c: ClassId) {
+        let info = &self.cx.sema.classes[&c];
+        let span = self.cx.ast.class(c).span;
+        let this = Var(0);
+        if let Some(p) = info.parent {
+            let pl = &self.cx.classes[&p];
+            if let Some(slot) = pl.env_slot {
+                let es = self.cx.env_scope_from(Some(self.cx.sema.classes[&p].decl_scope));
+                if let Some(env) = es.and_then(|es| self.env_of(es)) {
+                    self.emit(None, Op::SetField { obj: this, slot, value: env }, span);
+                }
+            }
+            if !pl.trivial_init {
+                let func = self.cx.fn_idx[&self.cx.sema.classes[&p].field_init];
+                self.emit(None, Op::Call { callee: Callee::Direct { func, env: None }, args: vec![this] }, span);
+            }
+        }
+        let fields = &self.cx.sema.classes[&c].fields;
+        let layout = &self.cx.classes[&c];
+        for m in &self.cx.ast.class(c).members {
+            if let Member::Field(d) = m
+                && let Some(init) = d.init
+                && let Some(i) = fields.iter().position(|f| f.class == c && f.name == d.name.sym)
+            {
+                let slot = layout.field_slots[i];
+                let value = self.expr_value(init);
+                self.emit(None, Op::SetField { obj: this, slot, value }, d.name.span);
+            }
+        }
+    }
+
+    /// `new C (args)`.
+    fn new_object(&mut self, c: ClassId, args: &[ExprId], span: Span) -> Var {
+        let argv = self.operands(args);
+        let layout = &self.cx.classes[&c];
+        let (index, env_slot, trivial) = (layout.index, layout.env_slot, layout.trivial_init);
+        let obj = self.value(Ty::Ref, Op::NewObject { class: index }, span);
+        if let Some(slot) = env_slot {
+            let es = self.cx.env_scope_from(Some(self.cx.sema.classes[&c].decl_scope));
+            if let Some(env) = es.and_then(|es| self.env_of(es)) {
+                self.emit(None, Op::SetField { obj, slot, value: env }, span);
+            }
+        }
+        let info = &self.cx.sema.classes[&c];
+        if !trivial {
+            let func = self.cx.fn_idx[&info.field_init];
+            self.emit(None, Op::Call { callee: Callee::Direct { func, env: None }, args: vec![obj] }, span);
+        }
+        if let Some(init) = info.init {
+            let func = self.cx.fn_idx[&init];
+            let mut all = vec![obj];
+            all.extend(argv);
+            self.emit(None, Op::Call { callee: Callee::Direct { func, env: None }, args: all }, span);
+        }
+        obj
+    }
+
+    /// The object and slot of a field access (member expression or member name).
+    fn field_access(&mut self, e: ExprId) -> Option<(Var, u32, Ty)> {
+        let Some(MemberRes::Field { index }) = self.cx.sema.members.get(&e).copied() else { return None };
+        let class = self.cx.member_class(e)?;
+        let slot = self.cx.classes[&class].field_slots[index as usize];
+        let obj = self.receiver(e);
+        Some((obj, slot, self.ir_ty_of(e)))
+    }
+
+    /// The receiver of a member expression: its base, or `this` for a member name.
+    fn receiver(&mut self, e: ExprId) -> Var {
+        let span = self.span_of(e);
+        match self.cx.ast.expr(e).kind {
+            ExprKind::Member { base, .. } => self.expr_value(base),
+            _ => match self.cx.sema.names.get(&e).copied() {
+                Some(Res::Member { this, .. }) => {
+                    let place = self.var_place(this);
+                    self.load(&place, span)
+                }
+                _ => self.constant(Const::Null, span),
+            },
+        }
+    }
+
+    /// A member expression or member name that is not called: a field's value or a
+    /// bound method.
+    fn member_value(&mut self, e: ExprId) -> Option<Var> {
+        let span = self.span_of(e);
+        match self.cx.sema.members.get(&e).copied()? {
+            MemberRes::Field { .. } => {
+                let (obj, slot, ty) = self.field_access(e)?;
+                Some(self.value(ty, Op::GetField { obj, slot, ty }, span))
+            }
+            MemberRes::Method { slot } => {
+                let class = self.cx.member_class(e)?;
+                let func = self.cx.trampolines[&(class, slot)];
+                let obj = self.receiver(e);
+                Some(self.value(Ty::Ref, Op::NewClosure { func, env: Some(obj) }, span))
+            }
+            _ => None,
         }
     }
 
@@ -509,6 +842,7 @@ impl<'a> FnLower<'a> {
             Place::Reg(v) => v,
             Place::Env { env, slot, ty } => self.value(ty, Op::EnvGet { env, slot, ty }, span),
             Place::Elem { array, index, elem } => self.value(elem, Op::ArrayGet { elem, array, index }, span),
+            Place::Field { obj, slot, ty } => self.value(ty, Op::GetField { obj, slot, ty }, span),
         }
     }
 
@@ -521,6 +855,7 @@ impl<'a> FnLower<'a> {
             }
             Place::Env { env, slot, .. } => self.emit(None, Op::EnvSet { env, slot, value }, span),
             Place::Elem { array, index, elem } => self.emit(None, Op::ArraySet { elem, array, index, value }, span),
+            Place::Field { obj, slot, .. } => self.emit(None, Op::SetField { obj, slot, value }, span),
         }
     }
 
@@ -669,10 +1004,8 @@ impl<'a> FnLower<'a> {
 
     fn switch(&mut self, s: StmtId, scrutinee: ExprId, cases: &[oort_syntax::ast::SwitchCase], span: Span) {
         let value = self.expr_value(scrutinee);
-        let vty = self.ir_ty_of(scrutinee);
         let exit = self.f.new_block();
         let mut table: Vec<(i64, Block)> = Vec::new();
-        let mut seen: IndexMap<i64, Span> = IndexMap::new();
         let mut default = exit;
         let mut bodies = Vec::new();
         for (i, c) in cases.iter().enumerate() {
@@ -681,22 +1014,9 @@ impl<'a> FnLower<'a> {
                 default = bb;
             }
             for &ve in &c.values {
-                match const_int(self.cx.ast, self.cx.sema, ve) {
-                    Some(bits) => {
-                        let bits = normalize_bits(bits, vty);
-                        if let Some(prev) = seen.get(&bits) {
-                            self.diags.push(
-                                Diagnostic::error(self.span_of(ve), "duplicate case value")
-                                    .with_label(*prev, "first used here"),
-                            );
-                        } else {
-                            seen.insert(bits, self.span_of(ve));
-                            table.push((bits, bb));
-                        }
-                    }
-                    None => self
-                        .diags
-                        .push(Diagnostic::error(self.span_of(ve), "case value must be a constant integer expression")),
+                // The type checker evaluated every case value and rejected duplicates.
+                if let Some(&bits) = self.cx.sema.case_values.get(&ve) {
+                    table.push((bits, bb));
                 }
             }
             bodies.push((i as u32, bb));
@@ -796,11 +1116,15 @@ impl<'a> FnLower<'a> {
             ExprKind::Str(s) => self.constant(Const::Str(s.clone()), span),
             ExprKind::Bool(b) => self.constant(Const::Bool(*b), span),
             ExprKind::Null => self.constant(Const::Null, span),
-            ExprKind::Name(_) => match self.cx.sema.names.get(&e).copied() {
+            ExprKind::Name(_) | ExprKind::This => match self.cx.sema.names.get(&e).copied() {
                 Some(Res::Var(v)) => {
                     let place = self.var_place(v);
                     self.load(&place, span)
                 }
+                Some(Res::Member { .. }) => match self.member_value(e) {
+                    Some(v) => v,
+                    None => self.constant(Const::I32(0), span),
+                },
                 Some(Res::Func(g)) => {
                     let env = self.env_for(g);
                     let func = self.cx.fn_idx[&g];
@@ -884,6 +1208,10 @@ impl<'a> FnLower<'a> {
                     self.value(ty, Op::ArrayGet { elem: ty, array: vs[0], index: vs[1] }, span)
                 }
             }
+            ExprKind::Member { .. } if self.cx.member_class(e).is_some() => match self.member_value(e) {
+                Some(v) => v,
+                None => self.constant(Const::I32(0), span),
+            },
             ExprKind::Member { base, .. } => {
                 let b = self.expr_value(*base);
                 match self.cx.sema.members.get(&e) {
@@ -913,6 +1241,30 @@ impl<'a> FnLower<'a> {
                 let func = self.cx.fn_idx[g];
                 self.value(Ty::Ref, Op::NewClosure { func, env }, span)
             }
+            ExprKind::New { args, .. } => match self.cx.sema.news.get(&e).copied() {
+                Some(c) => self.new_object(c, args, span),
+                None => self.constant(Const::Null, span),
+            },
+            ExprKind::Is(a, _) => {
+                let obj = self.expr_value(*a);
+                match self.cx.sema.class_tests.get(&e) {
+                    Some(c) => {
+                        let class = self.cx.classes[c].index;
+                        self.value(Ty::Bool, Op::InstanceOf { obj, class }, span)
+                    }
+                    None => self.constant(Const::Bool(false), span),
+                }
+            }
+            ExprKind::As(a, _) if self.cx.sema.class_tests.contains_key(&e) => {
+                let obj = self.expr_value(*a);
+                let class = self.cx.classes[&self.cx.sema.class_tests[&e]].index;
+                let non_null = matches!(self.cx.sema.types.kind(self.ty_of(e)), TyKind::NonNull(_));
+                self.value(Ty::Ref, Op::Cast { obj, class, non_null }, span)
+            }
+            ExprKind::Convert(a) if self.cx.sema.null_checks.contains(&e) => {
+                let v = self.expr_value(*a);
+                self.value(Ty::Ref, Op::NullCheck(v), span)
+            }
             ExprKind::As(a, _) | ExprKind::Convert(a) => {
                 let from = self.ir_ty_of(*a);
                 let v = self.expr_value(*a);
@@ -922,7 +1274,7 @@ impl<'a> FnLower<'a> {
                     self.value(ty, Op::Convert { from, to: ty, src: v }, span)
                 }
             }
-            ExprKind::This | ExprKind::SuperMember(_) | ExprKind::New { .. } | ExprKind::Is(..) | ExprKind::Error => {
+            ExprKind::SuperMember(_) | ExprKind::Error => {
                 // Rejected by the type checker before lowering runs.
                 self.constant(Const::I32(0), span)
             }
@@ -975,6 +1327,9 @@ impl<'a> FnLower<'a> {
 
     /// Evaluates the object and index of an assignment target.
     fn place(&mut self, target: ExprId) -> Place {
+        if let Some((obj, slot, ty)) = self.field_access(target) {
+            return Place::Field { obj, slot, ty };
+        }
         match &self.cx.ast.expr(target).kind {
             ExprKind::Name(_) => match self.cx.sema.names.get(&target).copied() {
                 Some(Res::Var(v)) => self.var_place(v),
@@ -1004,10 +1359,14 @@ impl<'a> FnLower<'a> {
     fn assign(&mut self, op: Option<BinOp>, target: ExprId, value: ExprId, span: Span) -> Var {
         let mut place = self.place(target);
         // The target's array and index are evaluated before the value (left to right).
-        if let Place::Elem { array, index, elem } = place
-            && !is_pure(self.cx.ast, value)
-        {
-            place = Place::Elem { array: self.protect(array, span), index: self.protect(index, span), elem };
+        if !is_pure(self.cx.ast, value) {
+            match place {
+                Place::Elem { array, index, elem } => {
+                    place = Place::Elem { array: self.protect(array, span), index: self.protect(index, span), elem };
+                }
+                Place::Field { obj, slot, ty } => place = Place::Field { obj: self.protect(obj, span), slot, ty },
+                _ => {}
+            }
         }
         let result = match op {
             None => self.expr_value(value),
@@ -1040,6 +1399,29 @@ impl<'a> FnLower<'a> {
                 (Callee::Closure(vs[0]), vs[1..].to_vec())
             }
             CallKind::Builtin(b) => (Callee::Builtin(b), self.operands(args)),
+            CallKind::Virtual { slot } => {
+                let receiver = self.receiver(callee);
+                let receiver = if args.iter().any(|&a| !is_pure(self.cx.ast, a)) {
+                    self.protect(receiver, span)
+                } else {
+                    receiver
+                };
+                let mut argv = vec![receiver];
+                argv.extend(self.operands(args));
+                (Callee::Virtual { slot }, argv)
+            }
+            CallKind::Super(f) => {
+                let this = match self.cx.sema.names.get(&callee).copied() {
+                    Some(Res::Var(v)) => {
+                        let place = self.var_place(v);
+                        self.load(&place, span)
+                    }
+                    _ => self.constant(Const::Null, span),
+                };
+                let mut argv = vec![this];
+                argv.extend(self.operands(args));
+                (Callee::Direct { func: self.cx.fn_idx[&f], env: None }, argv)
+            }
             CallKind::Substring => {
                 let ExprKind::Member { base, .. } = self.cx.ast.expr(callee).kind else {
                     return Some(self.constant(Const::Null, span));
@@ -1058,14 +1440,25 @@ impl<'a> FnLower<'a> {
     }
 }
 
+/// The class of a method or field-initializer method.
+fn method_class(ast: &Ast, f: FuncId) -> Option<ClassId> {
+    match ast.func(f).kind {
+        FuncKind::Method(c) | FuncKind::FieldInit(c) => Some(c),
+        _ => None,
+    }
+}
+
 fn function_name(cx: &Cx<'_>, fid: FuncId) -> String {
     let decl = cx.ast.func(fid);
     if decl.kind == FuncKind::Main {
         return "main".to_string();
     }
-    let own = match decl.name {
-        Some(n) => cx.ast.name(n.sym).to_string(),
-        None => {
+    let class = |c: ClassId| cx.ast.name(cx.ast.class(c).name.sym);
+    let own = match (decl.kind, decl.name) {
+        (FuncKind::FieldInit(c), _) => format!("{}.$fields", class(c)),
+        (FuncKind::Method(c), Some(n)) => format!("{}.{}", class(c), cx.ast.name(n.sym)),
+        (_, Some(n)) => cx.ast.name(n.sym).to_string(),
+        (_, None) => {
             let (l, c) = cx.file.line_col(decl.span.lo);
             format!("lambda@{l}:{c}")
         }
@@ -1110,53 +1503,5 @@ fn int_const(sema: &SemaInfo, t: TyId, v: u64, neg: bool) -> Const {
         TyKind::Int(IntTy::U64) => Const::U64(signed as u64),
         TyKind::Double => Const::F64(if neg { -(v as f64) } else { v as f64 }),
         _ => Const::I64(signed),
-    }
-}
-
-/// Evaluates a constant integer expression (literals, unary and binary operators,
-/// conversions) to its 64-bit two's-complement bits; `None` if it is not constant.
-pub fn const_int(ast: &Ast, sema: &SemaInfo, e: ExprId) -> Option<i64> {
-    let ity = sema.types.as_int(sema.ty_of(e));
-    let wrap = |v: i64| -> i64 {
-        match ity {
-            Some(IntTy::I32) => v as i32 as i64,
-            Some(IntTy::U32) => v as u32 as i64,
-            _ => v,
-        }
-    };
-    Some(wrap(match &ast.expr(e).kind {
-        ExprKind::Int(v) => *v as i64,
-        ExprKind::Convert(a) | ExprKind::As(a, _) => const_int(ast, sema, *a)?,
-        ExprKind::Unary(UnOp::Neg, a) => const_int(ast, sema, *a)?.wrapping_neg(),
-        ExprKind::Unary(UnOp::BitNot, a) => !const_int(ast, sema, *a)?,
-        ExprKind::Binary(op, a, b) => {
-            let (x, y) = (const_int(ast, sema, *a)?, const_int(ast, sema, *b)?);
-            let unsigned = matches!(ity, Some(IntTy::U32 | IntTy::U64));
-            match op {
-                BinOp::Add => x.wrapping_add(y),
-                BinOp::Sub => x.wrapping_sub(y),
-                BinOp::Mul => x.wrapping_mul(y),
-                BinOp::Div if y == 0 => return None,
-                BinOp::Div if unsigned => ((x as u64) / (y as u64)) as i64,
-                BinOp::Div => x.wrapping_div(y),
-                BinOp::Rem if y == 0 => return None,
-                BinOp::Rem if unsigned => ((x as u64) % (y as u64)) as i64,
-                BinOp::Rem => x.wrapping_rem(y),
-                BinOp::BitAnd => x & y,
-                BinOp::BitOr => x | y,
-                BinOp::BitXor => x ^ y,
-                _ => return None,
-            }
-        }
-        _ => return None,
-    }))
-}
-
-/// The register bits of an integer case value at the scrutinee's type.
-fn normalize_bits(v: i64, ty: Ty) -> i64 {
-    match ty {
-        Ty::I32 => v as i32 as i64,
-        Ty::U32 => v as u32 as i64,
-        _ => v,
     }
 }

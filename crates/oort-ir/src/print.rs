@@ -24,6 +24,30 @@ use std::fmt::Write;
 
 pub fn module_to_string(m: &Module) -> String {
     let mut s = String::new();
+    for (i, c) in m.classes.iter().enumerate() {
+        let _ = write!(s, "class c{i} {}", c.name);
+        if let Some(p) = c.parent {
+            let _ = write!(s, " : c{p}");
+        }
+        s.push_str(" { fields [");
+        for (j, t) in c.fields.iter().enumerate() {
+            if j > 0 {
+                s.push_str(", ");
+            }
+            let _ = write!(s, "{t}");
+        }
+        s.push_str("] vtable [");
+        for (j, f) in c.vtable.iter().enumerate() {
+            if j > 0 {
+                s.push_str(", ");
+            }
+            let _ = write!(s, "{f}");
+        }
+        s.push_str("] }\n");
+    }
+    if !m.classes.is_empty() {
+        s.push('\n');
+    }
     for (i, f) in m.funcs.iter().enumerate() {
         if i > 0 {
             s.push('\n');
@@ -177,6 +201,9 @@ pub fn write_inst(s: &mut String, inst: &InstData) {
                 Callee::Builtin(b) => {
                     let _ = write!(s, "call.builtin {}", b.name());
                 }
+                Callee::Virtual { slot } => {
+                    let _ = write!(s, "call.virtual {slot}");
+                }
             }
             s.push_str(" (");
             write_list(s, args);
@@ -230,6 +257,24 @@ pub fn write_inst(s: &mut String, inst: &InstData) {
             let _ = write!(s, "envset {env}, {slot}, {value}");
         }
         Op::ClosureEnv => s.push_str("closureenv"),
+        Op::NewObject { class } => {
+            let _ = write!(s, "newobject c{class}");
+        }
+        Op::GetField { obj, slot, ty } => {
+            let _ = write!(s, "getfield.{ty} {obj}, {slot}");
+        }
+        Op::SetField { obj, slot, value } => {
+            let _ = write!(s, "setfield {obj}, {slot}, {value}");
+        }
+        Op::InstanceOf { obj, class } => {
+            let _ = write!(s, "instanceof {obj}, c{class}");
+        }
+        Op::NullCheck(v) => {
+            let _ = write!(s, "nullcheck {v}");
+        }
+        Op::Cast { obj, class, non_null } => {
+            let _ = write!(s, "{} {obj}, c{class}", if *non_null { "cast.nonnull" } else { "cast" });
+        }
         Op::NewClosure { func, env } => {
             let _ = write!(s, "closure {func}");
             if let Some(e) = env {

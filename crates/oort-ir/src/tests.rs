@@ -18,7 +18,7 @@ fn add_one() -> Module {
     f.push(entry, Some(one), Op::Const(Const::I32(1)), Span::DUMMY);
     f.push(entry, Some(sum), Op::Binary(BinOp::Add, Ty::I32, p, one), Span::DUMMY);
     f.set_term(entry, Terminator::Return(Some(sum)), Span::DUMMY);
-    Module { funcs: vec![f] }
+    Module { funcs: vec![f], classes: Vec::new() }
 }
 
 #[test]

@@ -12,8 +12,10 @@
 //!    arguments, and pass an environment exactly when the callee takes one; the result
 //!    is present exactly when the callee returns a value, and of its type.
 //! 5. No reachable block ends in `unreachable`.
-//! 6. Instructions that produce no value (`print`, `aset`, `envset`) have no result;
-//!    all others but void calls have one.
+//! 6. Instructions that produce no value (`print`, `aset`, `envset`, `setfield`) have no
+//!    result; all others but void calls have one.
+//! 7. Classes named by instructions exist; a class's parent exists and comes first; a
+//!    vtable names existing functions that take the receiver first.
 
 use crate::ir::*;
 
@@ -21,6 +23,17 @@ pub fn verify_module(m: &Module) -> Result<(), Vec<String>> {
     let mut errs = Vec::new();
     if m.funcs.is_empty() {
         errs.push("module has no main function".to_string());
+    }
+    for (i, c) in m.classes.iter().enumerate() {
+        if c.parent.is_some_and(|p| p as usize >= i) {
+            errs.push(format!("class c{i} {}: parent does not come before it", c.name));
+        }
+        for f in &c.vtable {
+            match m.funcs.get(f.index()) {
+                Some(g) if g.params >= 1 && g.vars[0].ty == Ty::Ref => {}
+                _ => errs.push(format!("class c{i} {}: vtable entry {f} is not a method", c.name)),
+            }
+        }
     }
     for (i, f) in m.funcs.iter().enumerate() {
         verify_function(m, FnIdx(i as u32), f, &mut errs);
@@ -55,6 +68,12 @@ impl Ctx<'_> {
             && t != ty
         {
             self.err(format!("{what}: {v} has type {t}, expected {ty}"));
+        }
+    }
+
+    fn class(&mut self, c: u32, what: &str) {
+        if c as usize >= self.m.classes.len() {
+            self.err(format!("{what}: unknown class c{c}"));
         }
     }
 
@@ -216,6 +235,19 @@ fn check_inst(cx: &mut Ctx<'_>, inst: &InstData, b: Block) {
                     None => None,
                 }
             }
+            Callee::Virtual { .. } => {
+                match args.first() {
+                    Some(r) => cx.expect(*r, Ty::Ref, &what),
+                    None => cx.err(format!("{what}: virtual call without a receiver")),
+                }
+                for a in args {
+                    cx.var(*a, &what);
+                }
+                match inst.dst {
+                    Some(d) => cx.var(d, &what),
+                    None => None,
+                }
+            }
         },
         Op::NewArray { len, .. } => {
             cx.expect_int(*len, &what);
@@ -270,6 +302,33 @@ fn check_inst(cx: &mut Ctx<'_>, inst: &InstData, b: Block) {
             if !cx.f.takes_env {
                 cx.err(format!("{what}: closureenv in a function that takes no environment"));
             }
+            Some(Ty::Ref)
+        }
+        Op::NewObject { class } => {
+            cx.class(*class, &what);
+            Some(Ty::Ref)
+        }
+        Op::GetField { obj, ty, .. } => {
+            cx.expect(*obj, Ty::Ref, &what);
+            Some(*ty)
+        }
+        Op::SetField { obj, value, .. } => {
+            cx.expect(*obj, Ty::Ref, &what);
+            cx.var(*value, &what);
+            None
+        }
+        Op::InstanceOf { obj, class } => {
+            cx.expect(*obj, Ty::Ref, &what);
+            cx.class(*class, &what);
+            Some(Ty::Bool)
+        }
+        Op::NullCheck(v) => {
+            cx.expect(*v, Ty::Ref, &what);
+            Some(Ty::Ref)
+        }
+        Op::Cast { obj, class, .. } => {
+            cx.expect(*obj, Ty::Ref, &what);
+            cx.class(*class, &what);
             Some(Ty::Ref)
         }
         Op::NewClosure { func, env } => {

@@ -39,6 +39,8 @@ pub fn func_name(ast: &Ast, file: &SourceFile, f: FuncId) -> String {
     let decl = ast.func(f);
     match (decl.kind, decl.name) {
         (FuncKind::Main, _) => "main".into(),
+        (FuncKind::FieldInit(c), _) => format!("{}.$fields", ast.name(ast.class(c).name.sym)),
+        (FuncKind::Method(c), Some(n)) => format!("{}.{}", ast.name(ast.class(c).name.sym), ast.name(n.sym)),
         (_, Some(n)) => ast.name(n.sym).into(),
         (_, None) => {
             let (l, c) = file.line_col(decl.span.lo);
@@ -64,6 +66,9 @@ pub fn dump_symbols(ast: &Ast, sema: &SemaInfo, file: &SourceFile) -> String {
             Res::Var(v) => format!("v{}", v.0),
             Res::Func(f) => format!("func {}", func_name(ast, file, f)),
             Res::Builtin(b) => format!("builtin {}", b.name()),
+            Res::Member { this, class } => {
+                format!("member of {} (this v{})", ast.name(ast.class(class).name.sym), this.0)
+            }
             Res::Error => "error".into(),
         };
         let _ = writeln!(out, "  {l}:{c} {} -> {target}", file.slice(sp));
@@ -79,6 +84,7 @@ fn scope(out: &mut String, ast: &Ast, sema: &SemaInfo, file: &SourceFile, id: Sc
         ScopeKind::Block(_) => "block".into(),
         ScopeKind::For(_) => "for".into(),
         ScopeKind::Case(_, k) => format!("case {k}"),
+        ScopeKind::Class(c) => format!("class {}", ast.name(ast.class(c).name.sym)),
     };
     let _ = writeln!(out, "{pad}scope s{} {kind}", id.0);
     for &v in &info.vars {

@@ -5,7 +5,7 @@
 //! (flow checks, lowering) only read this.
 
 use crate::ty::{TyId, TypeTable};
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 use oort_syntax::Span;
 use oort_syntax::ast::{ClassId, ExprId, FuncId, StmtId, Sym, TypeExprId};
 
@@ -49,6 +49,8 @@ pub enum ScopeKind {
     For(StmtId),
     /// The statements of case `n` of a `switch` statement.
     Case(StmtId, u32),
+    /// The members of a class (declares no variables; names resolve to members of `this`).
+    Class(ClassId),
 }
 
 #[derive(Clone, Debug)]
@@ -121,6 +123,13 @@ pub enum Res {
     Var(VarId),
     Func(FuncId),
     Builtin(Builtin),
+    /// A member (field or method) of `this` named without `this.`: `this` is the receiver
+    /// parameter of the innermost enclosing method of `class`. Which member it is, is in
+    /// [`SemaInfo::members`].
+    Member {
+        this: VarId,
+        class: ClassId,
+    },
     /// Resolution failed (already reported).
     Error,
 }
@@ -144,6 +153,14 @@ pub enum MemberRes {
     StringLength,
     /// `s.substring`; only valid as the callee of a call with two `int32` arguments.
     StringSubstring,
+    /// Field `index` of [`ClassInfo::fields`] of the receiver's static class.
+    Field {
+        index: u32,
+    },
+    /// The method in vtable slot `slot`: a virtual call when called, else a bound method.
+    Method {
+        slot: u32,
+    },
     Error,
 }
 
@@ -157,7 +174,55 @@ pub enum CallKind {
     Builtin(Builtin),
     /// `s.substring (from, to)`.
     Substring,
+    /// A method call through the receiver's vtable; the receiver is the member
+    /// expression's base (or `this` for a member name).
+    Virtual {
+        slot: u32,
+    },
+    /// `super.m (…)` (and `super.init (…)`): a direct call of this implementation with
+    /// `this` as receiver.
+    Super(FuncId),
     Error,
+}
+
+/// A field of a class.
+#[derive(Clone, Debug)]
+pub struct FieldInfo {
+    pub name: Sym,
+    pub ty: TyId,
+    /// The class that declares it.
+    pub class: ClassId,
+    pub span: Span,
+}
+
+/// A vtable entry: the implementation of a virtual method.
+#[derive(Clone, Debug)]
+pub struct MethodInfo {
+    pub name: Sym,
+    pub func: FuncId,
+    /// The class that declares this implementation.
+    pub class: ClassId,
+}
+
+/// A class: its place in the program (from `symbol`) and its layout (from `typecheck`).
+#[derive(Clone, Debug)]
+pub struct ClassInfo {
+    pub parent: Option<ClassId>,
+    /// The function the class is declared in.
+    pub func: FuncId,
+    /// The scope the class is declared in.
+    pub decl_scope: ScopeId,
+    /// The implicit method running this class's own field initializers.
+    pub field_init: FuncId,
+    /// Every field, inherited ones first (the object layout, before any fields the
+    /// backend adds).
+    pub fields: Vec<FieldInfo>,
+    /// The virtual methods by slot, inherited slots first (overrides replace them).
+    pub vtable: Vec<MethodInfo>,
+    /// The `init` that `new` calls: the class's own, else the nearest ancestor's.
+    pub init: Option<FuncId>,
+    /// `C` as a type.
+    pub ty: TyId,
 }
 
 #[derive(Clone, Debug)]
@@ -203,8 +268,20 @@ pub struct SemaInfo {
     pub type_names: IndexMap<TypeExprId, TypeRes>,
     /// The type each `type name = T;` alias stands for (filled by `typecheck`).
     pub alias_ty: IndexMap<StmtId, TyId>,
-    /// Names of classes, for printing types (classes come with the objects issue).
+    /// Names of classes, for printing types.
     pub class_names: IndexMap<ClassId, String>,
+    /// Every class.
+    pub classes: IndexMap<ClassId, ClassInfo>,
+    /// The class of each `new C (…)` expression.
+    pub news: IndexMap<ExprId, ClassId>,
+    /// The class tested by each `e is C` and converted to by each `e as C` / `e as C!`
+    /// with a class type.
+    pub class_tests: IndexMap<ExprId, ClassId>,
+    /// The value of each `case` value expression (its 64-bit register bits).
+    pub case_values: IndexMap<ExprId, i64>,
+    /// The `Convert` nodes to a non-null type `T!` whose operand may be null: checked at
+    /// run time.
+    pub null_checks: IndexSet<ExprId>,
 }
 
 impl SemaInfo {

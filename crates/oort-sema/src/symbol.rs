@@ -21,9 +21,17 @@
 //! variable of an enclosing function, or names (calls, takes as a value, or creates, for a
 //! lambda) a function that needs a variable of a function enclosing this one (fixed point).
 //!
-//! Not supported yet (one error each, no cascades): classes, `this`, `super`, `new C`,
-//! labels, `goto`. Class bodies are not resolved. A name referring to a label resolves to
-//! [`Res::Error`] without a further error.
+//! Classes: a class's name is a hoisted type. Its base class is resolved when its block is
+//! entered (so classes of one block may extend each other in any order). Its methods and
+//! field initializers are resolved inside a class scope in which every member name of
+//! the class and its ancestors resolves to [`Res::Member`] of `this`, before enclosing
+//! scopes. Every method gets an implicit first parameter `this`; so does the class's
+//! implicit field-initializer method ([`ClassDecl::field_init`]), in whose scope the field
+//! initializers are resolved. `this` resolves to the `this` parameter of the innermost
+//! enclosing method; a nested function using it (or a member name) captures it.
+//!
+//! Not supported yet (one error each, no cascades): labels, `goto`. A name referring to a
+//! label resolves to [`Res::Error`] without a further error.
 
 use crate::model::*;
 use crate::ty::TyId;
@@ -42,6 +50,7 @@ pub fn resolve(ast: &Ast) -> (SemaInfo, Vec<Diagnostic>) {
         ctx: Vec::new(),
         refs: HashMap::new(),
         needs: HashMap::new(),
+        this_sym: ast.interner.get("this").unwrap_or(Sym(0)),
     };
     r.resolve_func(ast.main, None);
     r.compute_uses_outer();
@@ -54,6 +63,8 @@ pub fn resolve(ast: &Ast) -> (SemaInfo, Vec<Diagnostic>) {
 enum Value {
     Var(VarId),
     Func(FuncId),
+    /// A member of the class whose class scope declares it.
+    Member(ClassId),
     /// A label (not supported yet; already reported).
     Label,
 }
@@ -71,6 +82,8 @@ struct FuncCtx {
     func: FuncId,
     loops: u32,
     switches: u32,
+    /// For a method: its class and its `this` parameter.
+    this: Option<(ClassId, VarId)>,
 }
 
 struct Resolver<'a> {
@@ -83,6 +96,8 @@ struct Resolver<'a> {
     refs: HashMap<FuncId, Vec<FuncId>>,
     /// Enclosing functions whose variables each function names directly.
     needs: HashMap<FuncId, BTreeSet<FuncId>>,
+    /// The name of every method's receiver parameter.
+    this_sym: Sym,
 }
 
 impl<'a> Resolver<'a> {
@@ -177,8 +192,8 @@ impl<'a> Resolver<'a> {
                 StmtKind::TypeAlias { name, .. } => self.declare_type(*name, TypeRes::Alias(s)),
                 StmtKind::Class(c) => {
                     let class = self.ast.class(*c);
-                    self.error(class.span, "classes are not supported yet");
                     self.declare_type(class.name, TypeRes::Class(*c));
+                    self.sema.class_names.insert(*c, self.name(class.name.sym).to_string());
                 }
                 StmtKind::Label(name) => {
                     self.error(stmt.span, "labels are not supported yet");
@@ -194,6 +209,224 @@ impl<'a> Resolver<'a> {
                 }
                 _ => {}
             }
+        }
+        // Base classes, now that every class of this scope is declared.
+        for &s in stmts {
+            if let StmtKind::Class(c) = self.ast.stmt(s).kind {
+                self.declare_class(c);
+            }
+        }
+    }
+
+    /// Records a class (declared in the innermost scope) and resolves its base class.
+    fn declare_class(&mut self, c: ClassId) {
+        let class = self.ast.class(c);
+        let parent = class.base.and_then(|b| {
+            let found = self.frames.iter().rev().find_map(|f| f.types.get(&b.sym).copied());
+            match found {
+                Some(TypeRes::Class(p)) => Some(p),
+                Some(_) => {
+                    let n = self.name(b.sym);
+                    self.error(b.span, format!("`{n}` is not a class; only classes can be inherited from"));
+                    None
+                }
+                None => {
+                    let n = self.name(b.sym);
+                    self.error(b.span, format!("unknown class `{n}`"));
+                    None
+                }
+            }
+        });
+        let decl_scope = self.cur_scope().expect("scope");
+        self.sema.classes.insert(
+            c,
+            ClassInfo {
+                parent,
+                func: self.cur_func(),
+                decl_scope,
+                field_init: class.field_init,
+                fields: Vec::new(),
+                vtable: Vec::new(),
+                init: None,
+                ty: TyId::ERROR,
+            },
+        );
+        // A class that (indirectly) inherits from itself: report once, cut the cycle.
+        let mut seen = vec![c];
+        let mut p = parent;
+        while let Some(q) = p {
+            if seen.contains(&q) {
+                let n = self.name(class.name.sym);
+                self.error(class.name.span, format!("class `{n}` inherits from itself"));
+                self.sema.classes[&c].parent = None;
+                break;
+            }
+            seen.push(q);
+            p = self.sema.classes.get(&q).and_then(|i| i.parent);
+        }
+    }
+
+    /// Every member name of a class and its ancestors.
+    fn member_names(&self, c: ClassId) -> Vec<Sym> {
+        let mut names = Vec::new();
+        let mut cur = Some(c);
+        let mut seen = Vec::new();
+        while let Some(k) = cur {
+            if seen.contains(&k) {
+                break;
+            }
+            seen.push(k);
+            for m in &self.ast.class(k).members {
+                let sym = match m {
+                    Member::Field(d) => d.name.sym,
+                    Member::Method(f) => match self.ast.func(*f).name {
+                        Some(n) => n.sym,
+                        None => continue,
+                    },
+                };
+                if !names.contains(&sym) {
+                    names.push(sym);
+                }
+            }
+            cur = self.sema.classes.get(&k).and_then(|i| i.parent);
+        }
+        names
+    }
+
+    /// Resolves a class body: field types, field initializers and methods, inside a class
+    /// scope where member names resolve to members of `this`.
+    fn class_body(&mut self, c: ClassId) {
+        if !self.sema.classes.contains_key(&c) {
+            return; // declared somewhere this pass did not reach (an error was reported)
+        }
+        self.push_scope(ScopeKind::Class(c));
+        for sym in self.member_names(c) {
+            self.frames.last_mut().expect("scope").values.insert(sym, Value::Member(c));
+        }
+        let class = self.ast.class(c);
+        // Duplicate members of this class.
+        let mut own: HashMap<Sym, Span> = HashMap::new();
+        for m in &class.members {
+            let id = match m {
+                Member::Field(d) => d.name,
+                Member::Method(f) => match self.ast.func(*f).name {
+                    Some(n) => n,
+                    None => continue,
+                },
+            };
+            if own.insert(id.sym, id.span).is_some() {
+                let n = self.name(id.sym);
+                self.error(id.span, format!("duplicate member `{n}` in class `{}`", self.name(class.name.sym)));
+            }
+        }
+        // Field types, then the initializers inside the field-initializer method.
+        for m in &class.members {
+            if let Member::Field(d) = m
+                && let Some(t) = d.ty
+            {
+                self.type_expr(t);
+            }
+        }
+        let inits: Vec<ExprId> = class
+            .members
+            .iter()
+            .filter_map(|m| match m {
+                Member::Field(d) => d.init,
+                Member::Method(_) => None,
+            })
+            .collect();
+        self.method(class.field_init, c, |r| {
+            for e in inits {
+                r.expr(e);
+            }
+        });
+        for m in &class.members {
+            if let Member::Method(f) = m {
+                let f = *f;
+                let decl = self.ast.func(f);
+                for p in &decl.params {
+                    self.type_expr(p.ty);
+                }
+                if let Some(r) = decl.ret {
+                    self.type_expr(r);
+                }
+                let body = decl.body.clone();
+                self.method(f, c, |r| {
+                    r.hoist(&body);
+                    for &s in &body {
+                        r.stmt(s);
+                    }
+                });
+            }
+        }
+        self.pop_scope();
+    }
+
+    /// Resolves a method (or the field-initializer method) of class `c`: `this` is its
+    /// first parameter, then the declared ones; `body` resolves the rest.
+    fn method(&mut self, f: FuncId, c: ClassId, body: impl FnOnce(&mut Self)) {
+        let parent = self.ctx.last().map(|x| x.func);
+        let decl_scope = self.sema.classes[&c].decl_scope;
+        self.ctx.push(FuncCtx { func: f, loops: 0, switches: 0, this: None });
+        let body_scope = self.push_scope(ScopeKind::FuncBody(f));
+        self.sema.funcs.insert(
+            f,
+            FuncInfo {
+                parent: Some(parent.unwrap_or(self.ast.main)),
+                decl_scope: Some(decl_scope),
+                body_scope,
+                params: Vec::new(),
+                ret: TyId::ERROR,
+                ty: TyId::ERROR,
+                uses_outer: false,
+            },
+        );
+        let span = self.ast.func(f).span;
+        let this = self.new_hidden_var(Ident { sym: self.this_sym, span });
+        if let Some(cx) = self.ctx.last_mut() {
+            cx.this = Some((c, this));
+        }
+        let mut params = vec![this];
+        let decl = self.ast.func(f);
+        params.extend(decl.params.iter().map(|p| self.new_var(p.name, VarKind::Param)));
+        self.sema.funcs[&f].params = params;
+        body(self);
+        self.pop_scope();
+        self.ctx.pop();
+    }
+
+    /// A parameter no name can refer to (`this`).
+    fn new_hidden_var(&mut self, ident: Ident) -> VarId {
+        let id = VarId(self.sema.vars.len() as u32);
+        let scope = self.cur_scope().expect("scope");
+        self.sema.vars.push(VarInfo {
+            name: ident.sym,
+            span: ident.span,
+            kind: VarKind::Param,
+            ty: TyId::ERROR,
+            func: self.cur_func(),
+            scope,
+            captured: false,
+        });
+        self.sema.scopes[scope.0 as usize].vars.push(id);
+        id
+    }
+
+    /// The `this` parameter of the innermost method (of class `c`, if given), marked
+    /// captured when used from a nested function.
+    fn this_var(&mut self, c: Option<ClassId>) -> Option<(ClassId, VarId)> {
+        let found = self.ctx.iter().rev().find_map(|x| x.this.filter(|(k, _)| c.is_none_or(|c| c == *k)))?;
+        self.use_var(found.1);
+        Some(found)
+    }
+
+    /// Records a use of variable `v` from the current function.
+    fn use_var(&mut self, v: VarId) {
+        let func = self.cur_func();
+        let owner = self.sema.vars[v.0 as usize].func;
+        if owner != func {
+            self.sema.vars[v.0 as usize].captured = true;
+            self.needs.entry(func).or_default().insert(owner);
         }
     }
 
@@ -225,13 +458,13 @@ impl<'a> Resolver<'a> {
         }
         match found {
             Some(Value::Var(v)) => {
-                let owner = self.sema.vars[v.0 as usize].func;
-                if owner != func {
-                    self.sema.vars[v.0 as usize].captured = true;
-                    self.needs.entry(func).or_default().insert(owner);
-                }
+                self.use_var(v);
                 Res::Var(v)
             }
+            Some(Value::Member(c)) => match self.this_var(Some(c)) {
+                Some((class, this)) => Res::Member { this, class },
+                None => Res::Error,
+            },
             Some(Value::Func(f)) => {
                 self.refs.entry(func).or_default().push(f);
                 Res::Func(f)
@@ -285,7 +518,7 @@ impl<'a> Resolver<'a> {
             self.type_expr(r);
         }
         let parent = self.ctx.last().map(|c| c.func);
-        self.ctx.push(FuncCtx { func: f, loops: 0, switches: 0 });
+        self.ctx.push(FuncCtx { func: f, loops: 0, switches: 0, this: None });
         let body_scope = self.push_scope(ScopeKind::FuncBody(f));
         self.sema.funcs.insert(
             f,
@@ -378,7 +611,8 @@ impl<'a> Resolver<'a> {
                 let scope = self.cur_scope();
                 self.resolve_func(*f, scope);
             }
-            StmtKind::Class(_) | StmtKind::Label(_) => {} // reported when hoisted
+            StmtKind::Class(c) => self.class_body(*c),
+            StmtKind::Label(_) => {} // reported when hoisted
             StmtKind::TypeAlias { ty, .. } => self.type_expr(*ty),
             StmtKind::Block(stmts) => {
                 let id = self.block(stmts, ScopeKind::Block(s));
@@ -482,8 +716,22 @@ impl<'a> Resolver<'a> {
                 let res = self.lookup_value(*ident);
                 self.sema.names.insert(e, res);
             }
-            ExprKind::This => self.error(expr.span, "`this` is not supported yet"),
-            ExprKind::SuperMember(_) => self.error(expr.span, "`super` is not supported yet"),
+            ExprKind::This => match self.this_var(None) {
+                Some((_, v)) => {
+                    self.sema.names.insert(e, Res::Var(v));
+                }
+                None => self.error(expr.span, "`this` can only be used in a method"),
+            },
+            ExprKind::SuperMember(_) => match self.this_var(None) {
+                Some((c, v)) => {
+                    self.sema.names.insert(e, Res::Var(v));
+                    if self.sema.classes.get(&c).is_none_or(|i| i.parent.is_none()) {
+                        let n = self.name(self.ast.class(c).name.sym).to_string();
+                        self.error(expr.span, format!("`super` used in class `{n}`, which has no superclass"));
+                    }
+                }
+                None => self.error(expr.span, "`super` can only be used in a method"),
+            },
             ExprKind::Unary(_, x) | ExprKind::Convert(x) => self.expr(*x),
             ExprKind::IncDec { target, .. } => self.expr(*target),
             ExprKind::Binary(_, l, r) => {
@@ -510,8 +758,8 @@ impl<'a> Resolver<'a> {
                 self.expr(*index);
             }
             ExprKind::Member { base, .. } => self.expr(*base),
-            ExprKind::New { args, .. } => {
-                self.error(expr.span, "`new` of a class is not supported yet");
+            ExprKind::New { class, args } => {
+                self.type_expr(*class);
                 for &a in args {
                     self.expr(a);
                 }

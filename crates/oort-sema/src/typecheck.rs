@@ -50,9 +50,23 @@
 //! - `void` is only a return type (also through an alias); a `void` expression is accepted
 //!   only as an expression statement.
 //!
+//! - **Classes** (§3): a class's fields are its ancestors' followed by its own; its vtable
+//!   is its parent's slots (an override replaces the slot and must have the identical
+//!   signature) followed by its new methods; `init` is not virtual and not in the vtable,
+//!   and `new C (…)` calls the nearest `init` of the chain (none: no arguments). A field and
+//!   a method may not share a name, nor may a field redeclare an inherited field.
+//! - **References**: implicit conversions subclass → superclass and any reference →
+//!   `object` become `Convert` nodes; `T!` → `T` needs none. A value known to be non-null
+//!   (a `T!`-typed value, `new`, `this`, a string or array literal, a lambda) converts to
+//!   `T!` freely; any other converts through a `Convert` node that checks for null at run
+//!   time. `new C (…)` and `this` have type `C!`. `==`/`!=` compare references whose types are related (one converts to
+//!   the other). The common type of two class types is their nearest common superclass,
+//!   else `object`.
+//! - `e is C`, `e as C` and `e as C!` need a reference `e` and a class `C` (`as object` is an
+//!   upcast). `x.m` without a call is a bound method of type `fn (…) -> R`.
+//!
 //! Not supported yet, each reported once with its span and typed `{error}` so nothing
-//! cascades: the `object` and `label` types, `T!`, `as` with reference types, `is`. (Classes,
-//! `this`, `super`, `new C`, labels and `goto` are reported by `symbol`.)
+//! cascades: the `label` type (labels and `goto` are reported by `symbol`).
 
 use crate::model::*;
 use crate::ty::{IntTy, TyId, TyKind};
@@ -73,10 +87,25 @@ pub fn typecheck(ast: &mut Ast, sema: &mut SemaInfo) -> Vec<Diagnostic> {
     for s in aliases {
         c.alias_ty(s);
     }
-    // Signatures of every function, so calls can be checked before bodies.
+    // Class types and fields, then the signature of every function (methods take their
+    // class as `this`), then vtables (which compare signatures), so that calls and member
+    // accesses can be checked before any body.
+    let classes: Vec<ClassId> = c.sema.classes.keys().copied().collect();
+    for &k in &classes {
+        let t = c.sema.types.intern(TyKind::Class(k));
+        c.sema.classes[&k].ty = t;
+    }
+    let mut done = Vec::new();
+    for &k in &classes {
+        c.class_fields(k, &mut done);
+    }
     let funcs: Vec<FuncId> = c.sema.funcs.keys().copied().collect();
     for &f in &funcs {
         c.signature(f);
+    }
+    let mut done = Vec::new();
+    for &k in &classes {
+        c.class_methods(k, &mut done);
     }
     let main = c.ast.main;
     c.func_body(main);
@@ -182,10 +211,7 @@ impl Checker<'_> {
         let t = match self.ast.ty(te).kind.clone() {
             TypeExprKind::Named(_) => match self.sema.type_names.get(&te).copied() {
                 Some(TypeRes::Builtin(t)) => {
-                    if t == TyId::OBJECT {
-                        self.error(span, "the `object` type is not supported yet");
-                        TyId::ERROR
-                    } else if t == TyId::LABEL {
+                    if t == TyId::LABEL {
                         self.error(span, "the `label` type is not supported yet");
                         TyId::ERROR
                     } else {
@@ -193,6 +219,9 @@ impl Checker<'_> {
                     }
                 }
                 Some(TypeRes::Alias(s)) => self.alias_ty(s),
+                Some(TypeRes::Class(c)) if self.sema.classes.contains_key(&c) => {
+                    self.sema.types.intern(TyKind::Class(c))
+                }
                 Some(TypeRes::Class(_)) | Some(TypeRes::Error) | None => TyId::ERROR,
             },
             TypeExprKind::Array(e) => {
@@ -209,9 +238,16 @@ impl Checker<'_> {
                 }
             }
             TypeExprKind::NonNull(e) => {
-                self.resolve_type(e, false);
-                self.error(span, "non-null types `T!` are not supported yet");
-                TyId::ERROR
+                let inner = self.resolve_type(e, false);
+                if self.is_err(inner) {
+                    TyId::ERROR
+                } else if !self.sema.types.is_ref(inner) || inner == TyId::NULL {
+                    let s = self.show(inner);
+                    self.error(span, format!("`!` needs a reference type, found `{s}`"));
+                    TyId::ERROR
+                } else {
+                    self.sema.types.non_null(inner)
+                }
             }
             TypeExprKind::Error => TyId::ERROR,
         };
@@ -231,7 +267,17 @@ impl Checker<'_> {
             let r = decl.ret.map_or(TyId::VOID, |r| self.resolve_type(r, true));
             (ps, r)
         };
-        let vars = self.sema.funcs[&f].params.clone();
+        let mut vars = self.sema.funcs[&f].params.clone();
+        // A method's `this` is its first parameter, of type `C!`; it is not part of the
+        // method's type (a bound method or a call passes it implicitly).
+        if let FuncKind::Method(k) | FuncKind::FieldInit(k) = decl.kind
+            && !vars.is_empty()
+        {
+            let this = vars.remove(0);
+            let ct = self.sema.classes.get(&k).map_or(TyId::ERROR, |i| i.ty);
+            let t = if self.is_err(ct) { ct } else { self.sema.types.non_null(ct) };
+            self.sema.vars[this.0 as usize].ty = t;
+        }
         for (v, &t) in vars.iter().zip(&params) {
             self.sema.vars[v.0 as usize].ty = t;
         }
@@ -257,6 +303,284 @@ impl Checker<'_> {
         self.ret.pop();
     }
 
+    // ---------------------------------------------------------------- classes
+
+    fn class_name(&self, c: ClassId) -> String {
+        self.ast.name(self.ast.class(c).name.sym).to_string()
+    }
+
+    /// Computes the fields of `c` (after its parent's); `done` prevents repeats.
+    fn class_fields(&mut self, c: ClassId, done: &mut Vec<ClassId>) {
+        if done.contains(&c) {
+            return;
+        }
+        done.push(c);
+        let parent = self.sema.classes[&c].parent;
+        let mut fields = match parent {
+            Some(p) => {
+                self.class_fields(p, done);
+                self.sema.classes[&p].fields.clone()
+            }
+            None => Vec::new(),
+        };
+        let members = self.ast.class(c).members.clone();
+        for m in &members {
+            if let Member::Field(d) = m {
+                let ty = d.ty.map_or(TyId::ERROR, |t| self.resolve_type(t, false));
+                if let Some(prev) = fields.iter().find(|f| f.name == d.name.sym) {
+                    if prev.class == c {
+                        continue; // a duplicate within the class: reported by `symbol`
+                    }
+                    let n = self.ast.name(d.name.sym).to_string();
+                    let owner = self.class_name(prev.class);
+                    let prev_span = prev.span;
+                    self.diags.push(
+                        Diagnostic::error(d.name.span, format!("field `{n}` is already declared in class `{owner}`"))
+                            .with_label(prev_span, "first declared here"),
+                    );
+                    continue;
+                }
+                fields.push(FieldInfo { name: d.name.sym, ty, class: c, span: d.name.span });
+            }
+        }
+        self.sema.classes[&c].fields = fields;
+    }
+
+    /// Computes the vtable and `init` of `c` (after its parent's), checking overrides.
+    fn class_methods(&mut self, c: ClassId, done: &mut Vec<ClassId>) {
+        if done.contains(&c) {
+            return;
+        }
+        done.push(c);
+        let parent = self.sema.classes[&c].parent;
+        let (mut vtable, mut init) = match parent {
+            Some(p) => {
+                self.class_methods(p, done);
+                let pi = &self.sema.classes[&p];
+                (pi.vtable.clone(), pi.init)
+            }
+            None => (Vec::new(), None),
+        };
+        let members = self.ast.class(c).members.clone();
+        // A field may not take the name of an inherited method.
+        for m in &members {
+            if let Member::Field(d) = m
+                && let Some(inherited) = vtable.iter().find(|x| x.name == d.name.sym)
+            {
+                let n = self.ast.name(d.name.sym).to_string();
+                let owner = self.class_name(inherited.class);
+                let mspan = self.ast.func(inherited.func).span;
+                self.diags.push(
+                    Diagnostic::error(
+                        d.name.span,
+                        format!("field `{n}` has the same name as a method of class `{owner}`"),
+                    )
+                    .with_label(mspan, "method declared here"),
+                );
+            }
+        }
+        for m in &members {
+            let Member::Method(f) = m else { continue };
+            let Some(name) = self.ast.func(*f).name else { continue };
+            let n = self.ast.name(name.sym).to_string();
+            if let Some(field) = self.sema.classes[&c].fields.iter().find(|x| x.name == name.sym) {
+                if field.class == c {
+                    continue; // a duplicate member within the class: reported by `symbol`
+                }
+                let owner = self.class_name(field.class);
+                let fspan = field.span;
+                self.diags.push(
+                    Diagnostic::error(
+                        name.span,
+                        format!("method `{n}` has the same name as a field of class `{owner}`"),
+                    )
+                    .with_label(fspan, "field declared here"),
+                );
+                continue;
+            }
+            if n == "init" {
+                init = Some(*f);
+                continue;
+            }
+            let entry = MethodInfo { name: name.sym, func: *f, class: c };
+            match vtable.iter().position(|x| x.name == name.sym) {
+                // Two methods of one name in one class: reported by `symbol`.
+                Some(slot) if vtable[slot].class == c => {}
+                Some(slot) => {
+                    let base = vtable[slot].func;
+                    let (old, new) = (self.sema.funcs[&base].ty, self.sema.funcs[f].ty);
+                    if old != new && !self.is_err(old) && !self.is_err(new) {
+                        let owner = self.class_name(vtable[slot].class);
+                        let (a, b) = (self.show(new), self.show(old));
+                        let bdecl = self.ast.func(base);
+                        let bspan = bdecl.name.map_or(bdecl.span, |n| n.span);
+                        self.diags.push(
+                            Diagnostic::error(
+                                name.span,
+                                format!("method `{n}` overrides `{owner}.{n}` with a different signature"),
+                            )
+                            .with_primary_label(format!("`{a}` here, `{b}` in `{owner}`"))
+                            .with_label(bspan, "overridden method declared here"),
+                        );
+                    }
+                    vtable[slot] = entry;
+                }
+                None => vtable.push(entry),
+            }
+        }
+        let info = &mut self.sema.classes[&c];
+        info.vtable = vtable;
+        info.init = init;
+    }
+
+    /// The class of a (possibly non-null) class type.
+    fn class_of(&self, t: TyId) -> Option<ClassId> {
+        match self.kind(self.sema.types.strip(t)) {
+            TyKind::Class(c) => Some(*c),
+            _ => None,
+        }
+    }
+
+    /// Whether class `sub` is `sup` or inherits from it.
+    fn inherits(&self, sub: ClassId, sup: ClassId) -> bool {
+        let mut cur = Some(sub);
+        let mut steps = 0;
+        while let Some(k) = cur {
+            if k == sup {
+                return true;
+            }
+            steps += 1;
+            if steps > self.sema.classes.len() {
+                return false;
+            }
+            cur = self.sema.classes.get(&k).and_then(|i| i.parent);
+        }
+        false
+    }
+
+    /// Looks up member `name` of class `c`: a field or a method, with its type.
+    fn lookup_member(&mut self, c: ClassId, name: Sym) -> Option<(MemberRes, TyId)> {
+        let info = self.sema.classes.get(&c)?;
+        if let Some(i) = info.fields.iter().position(|f| f.name == name) {
+            return Some((MemberRes::Field { index: i as u32 }, info.fields[i].ty));
+        }
+        let slot = info.vtable.iter().position(|m| m.name == name)?;
+        let f = info.vtable[slot].func;
+        Some((MemberRes::Method { slot: slot as u32 }, self.sema.funcs[&f].ty))
+    }
+
+    /// The type of member `name` of a value of class `c`, recording what it is for `e`.
+    fn member_of(&mut self, e: ExprId, c: ClassId, name: Ident) -> TyId {
+        match self.lookup_member(c, name.sym) {
+            Some((res, t)) => {
+                self.sema.members.insert(e, res);
+                t
+            }
+            None => {
+                let n = self.ast.name(name.sym).to_string();
+                let cn = self.class_name(c);
+                self.error(name.span, format!("class `{cn}` has no member `{n}`"));
+                self.sema.members.insert(e, MemberRes::Error);
+                TyId::ERROR
+            }
+        }
+    }
+
+    /// Checks a class body: the field initializers (in the field-initializer method) and
+    /// every method.
+    fn class_body(&mut self, c: ClassId) {
+        let Some(info) = self.sema.classes.get(&c) else { return };
+        let fi = info.field_init;
+        let fields = info.fields.clone();
+        self.ret.push((TyId::VOID, false));
+        let mut members = self.ast.class(c).members.clone();
+        for m in members.iter_mut() {
+            if let Member::Field(d) = m
+                && let Some(init) = d.init
+            {
+                let t = fields.iter().find(|f| f.name == d.name.sym && f.class == c).map_or(TyId::ERROR, |f| f.ty);
+                d.init = Some(self.check_to(init, t));
+            }
+        }
+        self.ret.pop();
+        let _ = fi;
+        self.ast.classes[c].members = members.clone();
+        for m in members {
+            if let Member::Method(f) = m {
+                self.func_body(f);
+            }
+        }
+    }
+
+    /// Whether `e` is known not to be null from its form alone.
+    fn known_non_null(&self, e: ExprId) -> bool {
+        let t = self.ty(e);
+        matches!(self.kind(t), TyKind::NonNull(_))
+            || match &self.ast.expr(e).kind {
+                ExprKind::New { .. }
+                | ExprKind::This
+                | ExprKind::Str(_)
+                | ExprKind::ArrayLit(_)
+                | ExprKind::Lambda(_) => true,
+                ExprKind::Convert(x) => self.known_non_null(*x),
+                _ => false,
+            }
+    }
+
+    /// Whether `e` is a variable, field or array element, whose conversion to a `T!` is
+    /// checked at run time (until the `null` flow pass proves locals statically).
+    fn checkable_at_run_time(&self, e: ExprId) -> bool {
+        match &self.ast.expr(e).kind {
+            ExprKind::Name(_) => matches!(self.sema.names.get(&e), Some(Res::Var(_) | Res::Member { .. })),
+            ExprKind::Member { .. } => matches!(self.sema.members.get(&e), Some(MemberRes::Field { .. })),
+            ExprKind::Index { .. } => true,
+            ExprKind::Convert(x) => self.checkable_at_run_time(*x),
+            _ => false,
+        }
+    }
+
+    /// Whether a reference of type `from` (non-null stripped) converts to `to` (stripped)
+    /// by an upcast: subclass to superclass, anything to `object`.
+    fn ref_widens(&self, from: TyId, to: TyId) -> bool {
+        let types = &self.sema.types;
+        if !types.is_ref(from) || from == TyId::NULL {
+            return false;
+        }
+        if to == TyId::OBJECT {
+            return from != TyId::OBJECT;
+        }
+        match (self.class_of(from), self.class_of(to)) {
+            (Some(a), Some(b)) => a != b && self.inherits(a, b),
+            _ => false,
+        }
+    }
+
+    /// Whether values of types `a` and `b` may be compared with `==`.
+    fn related_refs(&self, a: TyId, b: TyId) -> bool {
+        let types = &self.sema.types;
+        let (a, b) = (types.strip(a), types.strip(b));
+        types.is_ref(a) && types.is_ref(b) && (a == b || self.ref_widens(a, b) || self.ref_widens(b, a))
+    }
+
+    /// The nearest common type of two reference types (`object` when unrelated).
+    fn join_refs(&self, a: TyId, b: TyId) -> TyId {
+        let types = &self.sema.types;
+        let (sa, sb) = (types.strip(a), types.strip(b));
+        if sa == sb {
+            return sa;
+        }
+        if let (Some(x), Some(y)) = (self.class_of(sa), self.class_of(sb)) {
+            let mut cur = Some(x);
+            while let Some(k) = cur {
+                if self.inherits(y, k) {
+                    return self.sema.classes[&k].ty;
+                }
+                cur = self.sema.classes.get(&k).and_then(|i| i.parent);
+            }
+        }
+        TyId::OBJECT
+    }
+
     // ---------------------------------------------------------------- conversions
 
     /// Whether `from` converts implicitly to `to` by a numeric widening.
@@ -279,13 +603,41 @@ impl Checker<'_> {
     /// "mismatched types" otherwise. The caller stores the returned id in the parent.
     pub fn coerce(&mut self, e: ExprId, to: TyId) -> ExprId {
         let from = self.ty(e);
-        if self.same_or_null(from, to) {
+        if self.same_or_null(from, to) && !(from == TyId::NULL && matches!(self.kind(to), TyKind::NonNull(_))) {
             return e;
         }
         if self.widens(from, to) {
             let span = self.span(e);
             let c = self.ast.alloc_expr(ExprKind::Convert(e), span);
             self.set_ty(c, to);
+            return c;
+        }
+        // References: `T!` to `T`, known non-null values to `T!`, upcasts.
+        let types = &self.sema.types;
+        let to_non_null = matches!(types.kind(to), TyKind::NonNull(_));
+        let (sf, st) = (types.strip(from), types.strip(to));
+        if types.is_ref(sf) && sf != TyId::NULL && (sf == st || self.ref_widens(sf, st)) {
+            // §9: what the checker cannot see — variables, fields, elements — is checked
+            // at run time by a conversion node; any other possibly-null value (a call
+            // result, a cast with `as C`, …) may not flow into a `T!`.
+            let checked = to_non_null && !self.known_non_null(e);
+            if checked && !self.checkable_at_run_time(e) {
+                let (a, b) = (self.show(to), self.show(from));
+                self.diags.push(
+                    Diagnostic::error(self.span(e), format!("mismatched types: expected `{a}`, found `{b}`"))
+                        .with_note(format!("a `{b}` may be null; test it first, or convert it with `as …!`")),
+                );
+                return e;
+            }
+            if sf == st && !checked {
+                return e;
+            }
+            let span = self.span(e);
+            let c = self.ast.alloc_expr(ExprKind::Convert(e), span);
+            self.set_ty(c, to);
+            if checked {
+                self.sema.null_checks.insert(c);
+            }
             return c;
         }
         if from != TyId::VOID {
@@ -335,10 +687,13 @@ impl Checker<'_> {
             return self.numeric_common(a, b).ok();
         }
         if a == TyId::NULL && self.sema.types.is_ref(b) {
-            return Some(b);
+            return Some(self.sema.types.strip(b));
         }
         if b == TyId::NULL && self.sema.types.is_ref(a) {
-            return Some(a);
+            return Some(self.sema.types.strip(a));
+        }
+        if self.sema.types.is_ref(a) && self.sema.types.is_ref(b) {
+            return Some(self.join_refs(a, b));
         }
         None
     }
@@ -423,9 +778,18 @@ impl Checker<'_> {
             ExprKind::Str(_) => TyId::STRING,
             ExprKind::Bool(_) => TyId::BOOL,
             ExprKind::Null => TyId::NULL,
-            ExprKind::Error | ExprKind::This | ExprKind::SuperMember(_) => TyId::ERROR,
+            ExprKind::Error => TyId::ERROR,
+            ExprKind::This => match self.sema.names.get(&e).copied() {
+                Some(Res::Var(v)) => self.sema.var(v).ty,
+                _ => TyId::ERROR,
+            },
+            ExprKind::SuperMember(name) => {
+                self.error(span, format!("`super.{}` can only be called", self.ast.name(name.sym)));
+                TyId::ERROR
+            }
             ExprKind::Name(ident) => match self.sema.names.get(&e).copied() {
                 Some(Res::Var(v)) => self.sema.var(v).ty,
+                Some(Res::Member { class, .. }) => self.member_of(e, class, ident),
                 Some(Res::Func(f)) => self.sema.funcs.get(&f).map_or(TyId::ERROR, |i| i.ty),
                 Some(Res::Builtin(_)) => {
                     let n = self.ast.name(ident.sym).to_string();
@@ -484,6 +848,9 @@ impl Checker<'_> {
                 let bt = self.value(base, None);
                 let bt = self.sema.types.strip(bt);
                 let n = self.ast.name(name.sym).to_string();
+                if let Some(c) = self.class_of(bt) {
+                    return self.member_of(e, c, name);
+                }
                 let (res, t) = match (self.kind(bt), n.as_str()) {
                     (TyKind::Error, _) => (MemberRes::Error, TyId::ERROR),
                     (TyKind::Array(_), "length") => (MemberRes::ArrayLength, TyId::I32),
@@ -501,11 +868,33 @@ impl Checker<'_> {
                 self.sema.members.insert(e, res);
                 t
             }
-            ExprKind::New { args, .. } => {
-                for a in args {
-                    self.value(a, None);
+            ExprKind::New { class, args } => {
+                let t = self.resolve_type(class, false);
+                let Some(c) = self.class_of(t).filter(|_| !matches!(self.kind(t), TyKind::NonNull(_))) else {
+                    if !self.is_err(t) {
+                        let s = self.show(t);
+                        self.error(self.ast.ty(class).span, format!("`new` needs a class, found `{s}`"));
+                    }
+                    for a in args {
+                        self.value(a, None);
+                    }
+                    return TyId::ERROR;
+                };
+                self.sema.news.insert(e, c);
+                let params: Vec<Option<TyId>> = match self.sema.classes[&c].init {
+                    Some(init) => match self.kind(self.sema.funcs[&init].ty).clone() {
+                        TyKind::Fn { params, .. } => params.into_iter().map(Some).collect(),
+                        _ => args.iter().map(|_| None).collect(),
+                    },
+                    None => Vec::new(),
+                };
+                if args.len() != params.len() {
+                    let what = format!("`new {}`", self.class_name(c));
+                    self.arity_error(span, &what, params.len(), args.len());
                 }
-                TyId::ERROR
+                let new = self.args(&args, &params);
+                self.set_kind(e, ExprKind::New { class, args: new });
+                self.sema.types.non_null(t)
             }
             ExprKind::NewArray { elem, len } => {
                 let et = self.resolve_type(elem, false);
@@ -531,8 +920,24 @@ impl Checker<'_> {
                 let types = &self.sema.types;
                 if types.is_numeric(t) && types.is_numeric(xt) {
                     t
+                } else if types.is_ref(xt) && xt != TyId::NULL && (types.strip(t) == TyId::OBJECT) {
+                    // An upcast to `object`.
+                    let x2 = self.coerce(x, TyId::OBJECT);
+                    self.set_kind(e, ExprKind::As(x2, te));
+                    if matches!(self.kind(t), TyKind::NonNull(_)) && !self.known_non_null(x) {
+                        self.error(span, "`as object!` needs a value known to be non-null");
+                    }
+                    t
+                } else if types.is_ref(xt) && self.class_of(t).is_some() {
+                    let c = self.class_of(t).unwrap_or_else(|| unreachable!());
+                    self.sema.class_tests.insert(e, c);
+                    t
                 } else if types.is_ref(t) || types.is_ref(xt) {
-                    self.error(span, "`as` with reference types is not supported yet");
+                    let (a, b) = (self.show(xt), self.show(t));
+                    self.error(
+                        span,
+                        format!("cannot convert `{a}` to `{b}` with `as`: `as` casts references to classes"),
+                    );
                     TyId::ERROR
                 } else {
                     let (a, b) = (self.show(xt), self.show(t));
@@ -540,10 +945,26 @@ impl Checker<'_> {
                     TyId::ERROR
                 }
             }
-            ExprKind::Is(x, _) => {
-                self.value(x, None);
-                self.error(span, "`is` is not supported yet");
-                TyId::ERROR
+            ExprKind::Is(x, te) => {
+                let xt = self.value(x, None);
+                let t = self.resolve_type(te, false);
+                if self.is_err(xt) || self.is_err(t) {
+                    return TyId::BOOL;
+                }
+                match self.class_of(t) {
+                    Some(c) if self.sema.types.is_ref(xt) => {
+                        self.sema.class_tests.insert(e, c);
+                    }
+                    Some(_) => {
+                        let s = self.show(xt);
+                        self.error(self.span(x), format!("`is` needs a reference value, found `{s}`"));
+                    }
+                    None => {
+                        let s = self.show(t);
+                        self.error(self.ast.ty(te).span, format!("`is` needs a class type, found `{s}`"));
+                    }
+                }
+                TyId::BOOL
             }
             ExprKind::Convert(x) => {
                 // Only present when a pass runs twice; keep the recorded type.
@@ -628,7 +1049,9 @@ impl Checker<'_> {
                     if lt == rt && (lt == TyId::BOOL || types.is_ref(lt)) {
                         Some(lt)
                     } else if (lt == TyId::NULL && types.is_ref(rt)) || (rt == TyId::NULL && types.is_ref(lt)) {
-                        Some(if lt == TyId::NULL { rt } else { lt })
+                        Some(types.strip(if lt == TyId::NULL { rt } else { lt }))
+                    } else if self.related_refs(lt, rt) {
+                        Some(self.join_refs(lt, rt))
                     } else {
                         None
                     }
@@ -654,6 +1077,7 @@ impl Checker<'_> {
                 let ty = self.value(t, None);
                 match self.sema.names.get(&t) {
                     Some(Res::Var(_)) => ty,
+                    Some(Res::Member { .. }) => self.field_target(t, ty, span),
                     Some(Res::Func(_)) => {
                         self.error(span, "cannot assign to a function");
                         TyId::ERROR
@@ -670,14 +1094,37 @@ impl Checker<'_> {
                 }
                 ty
             }
+            ExprKind::Member { .. } => {
+                let ty = self.value(t, None);
+                match self.sema.members.get(&t) {
+                    Some(MemberRes::Field { .. } | MemberRes::Method { .. }) => self.field_target(t, ty, span),
+                    Some(MemberRes::Error) => TyId::ERROR,
+                    _ => {
+                        self.error(span, "invalid assignment target: expected a variable, field or array element");
+                        TyId::ERROR
+                    }
+                }
+            }
             ExprKind::Error => TyId::ERROR,
             _ => {
                 let ty = self.expr(t, None);
                 if !self.is_err(ty) {
-                    self.error(span, "invalid assignment target: expected a variable or an array element");
+                    self.error(span, "invalid assignment target: expected a variable, field or array element");
                 }
                 TyId::ERROR
             }
+        }
+    }
+
+    /// A member as an assignment target: fields are assignable, methods are not.
+    fn field_target(&mut self, t: ExprId, ty: TyId, span: Span) -> TyId {
+        match self.sema.members.get(&t) {
+            Some(MemberRes::Field { .. }) => ty,
+            Some(MemberRes::Method { .. }) => {
+                self.error(span, "cannot assign to a method");
+                TyId::ERROR
+            }
+            _ => TyId::ERROR,
         }
     }
 
@@ -870,12 +1317,36 @@ impl Checker<'_> {
                 return TyId::STRING;
             }
         }
+        // `super.m (…)`: the parent's implementation, called directly.
+        if let ExprKind::SuperMember(name) = self.ast.expr(callee).kind {
+            let f = self.super_method(callee, name);
+            let (kind, ret, params) = match f.map(|f| (f, self.sema.funcs[&f].ty)) {
+                Some((f, t)) => match self.kind(t).clone() {
+                    TyKind::Fn { params, ret } => {
+                        self.set_ty(callee, t);
+                        (CallKind::Super(f), ret, params)
+                    }
+                    _ => (CallKind::Error, TyId::ERROR, Vec::new()),
+                },
+                None => (CallKind::Error, TyId::ERROR, Vec::new()),
+            };
+            if kind != CallKind::Error && args.len() != params.len() {
+                let what = format!("`super.{}`", self.ast.name(name.sym));
+                self.arity_error(span, &what, params.len(), args.len());
+            }
+            let ps: Vec<Option<TyId>> = params.iter().map(|&p| Some(p)).collect();
+            let new = self.args(&args, &ps);
+            self.set_kind(e, ExprKind::Call { callee, args: new });
+            self.sema.calls.insert(e, kind);
+            return ret;
+        }
         let ct = self.value(callee, None);
         let ct = self.sema.types.strip(ct);
         let (kind, ret, params) = match self.kind(ct).clone() {
             TyKind::Fn { params, ret } => {
-                let kind = match res {
-                    Some(Res::Func(f)) => CallKind::Direct(f),
+                let kind = match (res, self.sema.members.get(&callee)) {
+                    (Some(Res::Func(f)), _) => CallKind::Direct(f),
+                    (_, Some(MemberRes::Method { slot })) => CallKind::Virtual { slot: *slot },
                     _ => CallKind::Closure,
                 };
                 (kind, ret, params)
@@ -895,6 +1366,25 @@ impl Checker<'_> {
         self.set_kind(e, ExprKind::Call { callee, args: new });
         self.sema.calls.insert(e, kind);
         ret
+    }
+
+    /// The implementation `super.name` refers to (the parent's method, or the nearest
+    /// `init` above the current class).
+    fn super_method(&mut self, callee: ExprId, name: Ident) -> Option<FuncId> {
+        let this = match self.sema.names.get(&callee) {
+            Some(Res::Var(v)) => *v,
+            _ => return None, // reported by `symbol`
+        };
+        let class = self.class_of(self.sema.var(this).ty)?;
+        let parent = self.sema.classes.get(&class)?.parent?;
+        let n = self.ast.name(name.sym).to_string();
+        let pi = &self.sema.classes[&parent];
+        let found = if n == "init" { pi.init } else { pi.vtable.iter().find(|m| m.name == name.sym).map(|m| m.func) };
+        if found.is_none() {
+            let pn = self.class_name(parent);
+            self.error(name.span, format!("class `{pn}` has no method `{n}`"));
+        }
+        found
     }
 
     // ---------------------------------------------------------------- statements
@@ -947,7 +1437,11 @@ impl Checker<'_> {
                 self.func_body(f);
                 None
             }
-            StmtKind::Class(_) | StmtKind::TypeAlias { .. } | StmtKind::Label(_) => None,
+            StmtKind::Class(c) => {
+                self.class_body(c);
+                None
+            }
+            StmtKind::TypeAlias { .. } | StmtKind::Label(_) => None,
             StmtKind::Empty | StmtKind::Error | StmtKind::Break | StmtKind::Continue => None,
             StmtKind::Block(stmts) => {
                 for st in stmts {
@@ -1036,6 +1530,8 @@ impl Checker<'_> {
                                 if seen.insert(k, ()).is_some() {
                                     self.error(self.span(*v), format!("duplicate case value `{k}`"));
                                 }
+                                // The value's register bits (two's complement, 64 bits).
+                                self.sema.case_values.insert(*v, k as i64);
                             }
                         }
                     }

@@ -315,6 +315,9 @@ pub enum FuncKind {
     Lambda,
     /// A method (including `init`) of a class.
     Method(ClassId),
+    /// The implicit method that runs a class's field initializers (one per class, with an
+    /// empty body; see [`ClassDecl::field_init`]).
+    FieldInit(ClassId),
 }
 
 #[derive(Clone, Debug)]
@@ -344,6 +347,8 @@ pub struct ClassDecl {
     pub base: Option<Ident>,
     pub members: Vec<Member>,
     pub span: Span,
+    /// The implicit method in whose scope the field initializers are resolved and run.
+    pub field_init: FuncId,
 }
 
 #[derive(Clone, Debug)]

@@ -203,7 +203,12 @@ impl<'a> Parser<'a> {
             tokens,
             paren_match,
             pos: 0,
-            interner: Interner::default(),
+            interner: {
+                // `this` names the receiver parameter every method gets.
+                let mut i = Interner::default();
+                i.intern("this");
+                i
+            },
             exprs: Arena::new(),
             stmts: Arena::new(),
             types: Arena::new(),
@@ -1020,7 +1025,18 @@ impl<'a> Parser<'a> {
         let base = if self.eat(&TokenKind::Colon) { Some(self.ident()?) } else { None };
         let open = self.expect(TokenKind::LBrace)?;
         // Allocated first: methods refer to their class.
-        let id = self.classes.alloc(ClassDecl { name, base, members: Vec::new(), span: self.span_from(lo) });
+        let span = self.span_from(lo);
+        let field_init = self.funcs.alloc(FuncDecl {
+            kind: FuncKind::Main,
+            name: None,
+            params: Vec::new(),
+            ret: None,
+            body: Vec::new(),
+            span,
+            end_span: span,
+        });
+        let id = self.classes.alloc(ClassDecl { name, base, members: Vec::new(), span, field_init });
+        self.funcs[field_init].kind = FuncKind::FieldInit(id);
         let mut members = Vec::new();
         loop {
             match self.peek() {
@@ -1050,6 +1066,9 @@ impl<'a> Parser<'a> {
         let class = &mut self.classes[id];
         class.members = members;
         class.span = span;
+        let field_init = class.field_init;
+        self.funcs[field_init].span = span;
+        self.funcs[field_init].end_span = span;
         Ok(id)
     }
 

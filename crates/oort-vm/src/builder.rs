@@ -19,10 +19,23 @@ enum ConstKey {
 /// Errors found when finishing a function or program.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BuildError {
-    UnboundLabel { func: String },
-    TooManyRegisters { func: String },
-    TooManyConsts { func: String },
-    UndefinedFunction { name: String },
+    UnboundLabel {
+        func: String,
+    },
+    TooManyRegisters {
+        func: String,
+    },
+    TooManyConsts {
+        func: String,
+    },
+    UndefinedFunction {
+        name: String,
+    },
+    /// A class's parent index is out of range or its parent chain is cyclic.
+    BadClassParent {
+        class: String,
+    },
+    TooManyClasses,
 }
 
 impl std::fmt::Display for BuildError {
@@ -34,6 +47,10 @@ impl std::fmt::Display for BuildError {
             BuildError::UndefinedFunction { name } => {
                 write!(f, "function {name} declared, never defined")
             }
+            BuildError::BadClassParent { class } => {
+                write!(f, "class {class}: parent class out of range or cyclic inheritance")
+            }
+            BuildError::TooManyClasses => write!(f, "more than 65536 classes"),
         }
     }
 }
@@ -284,6 +301,7 @@ pub struct ProgramBuilder {
     names: Vec<String>,
     functions: Vec<Option<Function>>,
     env_layouts: Vec<EnvLayout>,
+    classes: Vec<ClassDesc>,
 }
 
 impl ProgramBuilder {
@@ -319,12 +337,37 @@ impl ProgramBuilder {
         LayoutId(self.env_layouts.len() as u16 - 1)
     }
 
+    /// Add a class. Classes may be added in any order (a parent after its subclasses); the
+    /// parent indices are checked by [`ProgramBuilder::finish`] (and the rest of the class
+    /// table by the verifier).
+    pub fn add_class(&mut self, desc: ClassDesc) -> ClassIdx {
+        self.classes.push(desc);
+        ClassIdx(self.classes.len().min(u16::MAX as usize + 1) as u16 - 1)
+    }
+
+    /// The class added as `idx` (e.g. to complete its vtable once methods are declared).
+    pub fn class_mut(&mut self, idx: ClassIdx) -> &mut ClassDesc {
+        &mut self.classes[idx.0 as usize]
+    }
+
     /// Finish with the given entry function.
     pub fn finish(self, entry: FuncId) -> Result<Program, BuildError> {
+        if self.classes.len() > u16::MAX as usize + 1 {
+            return Err(BuildError::TooManyClasses);
+        }
+        if let Some(c) = crate::verify::class_with_bad_parent(&self.classes) {
+            return Err(BuildError::BadClassParent { class: self.classes[c].name.clone() });
+        }
         let mut functions = Vec::with_capacity(self.functions.len());
         for (f, name) in self.functions.into_iter().zip(self.names) {
             functions.push(f.ok_or(BuildError::UndefinedFunction { name })?);
         }
-        Ok(Program { file_name: self.file_name, functions, env_layouts: self.env_layouts, entry })
+        Ok(Program {
+            file_name: self.file_name,
+            functions,
+            env_layouts: self.env_layouts,
+            classes: self.classes,
+            entry,
+        })
     }
 }

@@ -20,6 +20,15 @@
 //! must survive). [`Instr::CallBuiltin`] has no callee slot: its arguments are
 //! `r(base) .. r(base+nargs-1)` and it clobbers nothing but `dst`.
 //!
+//! [`Instr::CallVirtual`] uses the same window; its callee is found in the vtable of the
+//! receiver's class (the receiver is the first argument, `r(base+1)`).
+//!
+//! # Objects
+//! A class ([`ClassDesc`] in [`Program::classes`]) has a fixed list of fields (inherited
+//! ones first, so a field has the same index in every subclass) and a vtable (the parent's
+//! slots first). An object is allocated with all fields zero/null and remembers an
+//! environment (for methods of classes nested in functions, [`Instr::ObjEnv`]).
+//!
 //! # Jumps
 //! Jump targets are absolute instruction indices within the function ([`Target`]).
 
@@ -40,6 +49,10 @@ pub struct ConstId(pub u16);
 /// Index of an environment layout in [`Program::env_layouts`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LayoutId(pub u16);
+
+/// Index of a class in [`Program::classes`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClassIdx(pub u16);
 
 /// An absolute jump target (instruction index in the current function).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -209,6 +222,7 @@ pub enum Operand {
     Target(Target),
     Func(FuncId),
     Layout(LayoutId),
+    Class(ClassIdx),
     Builtin(Builtin),
     Elem(ElemKind),
     /// A small count or index (nargs, depth, slot).
@@ -238,6 +252,7 @@ as_operand! {
     Target => |x| Operand::Target(x);
     FuncId => |x| Operand::Func(x);
     LayoutId => |x| Operand::Layout(x);
+    ClassIdx => |x| Operand::Class(x);
     Builtin => |x| Operand::Builtin(x);
     ElemKind => |x| Operand::Elem(x);
     u8 => |x| Operand::Num(x as u32);
@@ -494,6 +509,34 @@ instrs! {
     ToStrRef { dst: Reg, src: Reg } => "tostr.ref", Ref;
     /// Write the string in `src` (`null` if null) and a newline to the output.
     Print { src: Reg } => "print", None;
+
+    /// `dst` = a new object of class `class`, every field zero/null, remembering the
+    /// environment `r(env)` (may be null): methods of a class nested in a function reach the
+    /// captured variables through it ([`Instr::ObjEnv`]).
+    NewObject { dst: Reg, class: ClassIdx, env: Reg } => "new", Ref;
+    /// `dst` = the environment stored in the object `r(obj)` (null-checked).
+    ObjEnv { dst: Reg, obj: Reg } => "objenv", Ref;
+    /// `dst` = field `field` of the object `r(obj)` (null-checked; fields are numbered in
+    /// [`ClassDesc::fields`] order, inherited ones first).
+    GetField { dst: Reg, obj: Reg, field: u16 } => "getf", Any;
+    /// Field `field` of the object `r(obj)` = `src` (null-checked).
+    SetField { obj: Reg, field: u16, src: Reg } => "setf", None;
+    /// Virtual call: like [`Instr::CallDirect`] (same window; `r(base)` is unused by the
+    /// callee and clobbered like the rest of the window), where the callee is
+    /// `vtable[slot]` of the class of the receiver `r(base+1)` (the first argument; null is a
+    /// null dereference). The callee's frame environment is null.
+    CallVirtual { dst: Reg, slot: u16, base: Reg, nargs: u8 } => "callv", Any;
+    /// `dst` = whether `r(obj)` is an object of class `class` or a subclass (false for null
+    /// and for non-objects).
+    InstanceOf { dst: Reg, obj: Reg, class: ClassIdx } => "instof", Value;
+    /// `dst` = `r(obj)` if it is an instance of `class` (or a subclass), else null.
+    Cast { dst: Reg, obj: Reg, class: ClassIdx } => "cast", Ref;
+    /// `dst` = `r(obj)` if it is an instance of `class` (or a subclass), else the runtime
+    /// error `failed cast: <dynamic class or null> is not <class>`.
+    CastNonNull { dst: Reg, obj: Reg, class: ClassIdx } => "cast!", Ref;
+    /// `dst` = `r(src)`, or the runtime error "null dereference" if it is null (a value
+    /// converted to a non-null type `T!`).
+    CheckNonNull { dst: Reg, src: Reg } => "nonnull", Ref;
 }
 
 impl Instr {
@@ -533,6 +576,22 @@ pub struct EnvLayout {
     pub slots: Vec<RegKind>,
 }
 
+/// A class: fixed field layout and virtual-method table.
+///
+/// A subclass repeats its parent's layout: `fields` and `vtable` start with the parent's
+/// (same kinds, same slots; an override replaces the implementation in its slot) and may
+/// add more after them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassDesc {
+    /// Printed as `<name>` and in failed-cast messages.
+    pub name: String,
+    pub parent: Option<ClassIdx>,
+    /// Kind of every field, inherited ones first.
+    pub fields: Vec<RegKind>,
+    /// Slot → implementing function; each takes the receiver as its first (Ref) parameter.
+    pub vtable: Vec<FuncId>,
+}
+
 /// One compiled function.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Function {
@@ -555,6 +614,8 @@ pub struct Program {
     pub file_name: String,
     pub functions: Vec<Function>,
     pub env_layouts: Vec<EnvLayout>,
+    /// The class table ([`ClassIdx`] indexes it).
+    pub classes: Vec<ClassDesc>,
     /// The function run first (no parameters; its environment is null).
     pub entry: FuncId,
 }

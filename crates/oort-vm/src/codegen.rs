@@ -8,7 +8,7 @@
 //! the next block is left out.
 
 use crate::builder::{FunctionBuilder, Label, ProgramBuilder};
-use crate::bytecode::{Builtin as VmBuiltin, ElemKind, FuncId, Instr, Program, Reg, RegKind};
+use crate::bytecode::{Builtin as VmBuiltin, ClassDesc, ClassIdx, ElemKind, FuncId, Instr, Program, Reg, RegKind};
 use indexmap::IndexMap;
 use oort_ir::{BinOp, Callee, Const, Function, Module, Op, Terminator, Ty, UnOp, Var};
 use oort_sema::Builtin;
@@ -18,6 +18,14 @@ use oort_syntax::{SourceFile, Span};
 pub fn generate(module: &Module, file: &SourceFile) -> Result<Program, String> {
     let mut pb = ProgramBuilder::new(file.name.clone());
     let ids: Vec<FuncId> = module.funcs.iter().map(|f| pb.declare(f.name.clone())).collect();
+    for c in &module.classes {
+        pb.add_class(ClassDesc {
+            name: c.name.clone(),
+            parent: c.parent.map(|p| ClassIdx(p as u16)),
+            fields: c.fields.iter().map(|&t| kind(t)).collect(),
+            vtable: c.vtable.iter().map(|f| ids[f.index()]).collect(),
+        });
+    }
     for (i, f) in module.funcs.iter().enumerate() {
         let func = FnGen::new(&mut pb, &ids, f, file).run().map_err(|e| e.to_string())?;
         pb.define(ids[i], func);
@@ -303,6 +311,34 @@ impl<'a> FnGen<'a> {
                 let func = self.ids[func.index()];
                 self.b.emit(Instr::NewClosure { dst: dr(), func, env });
             }
+            Op::NewObject { class } => {
+                let env = self.null();
+                self.b.emit(Instr::NewObject { dst: dr(), class: ClassIdx(*class as u16), env });
+            }
+            Op::GetField { obj, slot, .. } => {
+                let obj = self.r(*obj);
+                self.b.emit(Instr::GetField { dst: dr(), obj, field: *slot as u16 });
+            }
+            Op::SetField { obj, slot, value } => {
+                let (obj, src) = (self.r(*obj), self.r(*value));
+                self.b.emit(Instr::SetField { obj, field: *slot as u16, src });
+            }
+            Op::NullCheck(v) => {
+                let src = self.r(*v);
+                self.b.emit(Instr::CheckNonNull { dst: dr(), src });
+            }
+            Op::InstanceOf { obj, class } => {
+                let obj = self.r(*obj);
+                self.b.emit(Instr::InstanceOf { dst: dr(), obj, class: ClassIdx(*class as u16) });
+            }
+            Op::Cast { obj, class, non_null } => {
+                let (dst, obj, class) = (dr(), self.r(*obj), ClassIdx(*class as u16));
+                self.b.emit(if *non_null {
+                    Instr::CastNonNull { dst, obj, class }
+                } else {
+                    Instr::Cast { dst, obj, class }
+                });
+            }
         }
     }
 
@@ -322,6 +358,11 @@ impl<'a> FnGen<'a> {
                 let c = self.r(*c);
                 let base = self.fill_window(Some((RegKind::Ref, c)), args);
                 self.b.emit(Instr::Call { dst: d.unwrap_or(base), base, nargs });
+            }
+            Callee::Virtual { slot } => {
+                let null = self.null();
+                let base = self.fill_window(Some((RegKind::Ref, null)), args);
+                self.b.emit(Instr::CallVirtual { dst: d.unwrap_or(base), slot: *slot as u16, base, nargs });
             }
             Callee::Builtin(Builtin::Str) => {
                 let (dst, src) = (d.expect("str has a result"), self.r(args[0]));

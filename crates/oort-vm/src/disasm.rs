@@ -13,8 +13,9 @@
 //! 0000  lt.i32       r1, r0, r2               ; line 2
 //! ```
 //! - Program header: file name (quoted) and entry function; then one line per environment
-//!   layout with the kind of each slot; then every function in index order, each preceded by
-//!   an empty line.
+//!   layout with the kind of each slot; then one line per class,
+//!   `class C1<Point3> parent C0<Point> fields [val, val, val] vtable [f2<norm>]` (`parent -`
+//!   for none); then every function in index order, each preceded by an empty line.
 //! - Function header: `function f<index><<name>> params <n> regs <n>`, the register kinds
 //!   (omitted when there are no registers), one line per constant (`int` shows the slot bits
 //!   as a signed 64-bit integer, `f64` in print form, `str` quoted with `\" \\ \n \t \r` and
@@ -23,8 +24,8 @@
 //!   operands in field order separated by `, `; then, if the instruction has a source line
 //!   (not 0), padded to column 42 (at least one space), `; line <n>`. No trailing spaces.
 //! - Operand forms: register `r3`, immediate `-5`, constant `k0`, jump target `@0012`,
-//!   function `f1<name>`, layout `L0`, builtin by name (`sqrt`), array element kind
-//!   (`i32`, `ref` ...), counts and slots as plain numbers.
+//!   function `f1<name>`, layout `L0`, class `C0<Point>`, builtin by name (`sqrt`), array
+//!   element kind (`i32`, `ref` ...), counts, fields and slots as plain numbers.
 //!   For calls the operands are `dst, [func,] base, nargs` (see [`crate::Instr`]).
 
 use std::fmt::Write;
@@ -67,6 +68,13 @@ fn func_ref(program: Option<&Program>, id: FuncId) -> String {
     }
 }
 
+fn class_ref(program: Option<&Program>, id: ClassIdx) -> String {
+    match program.and_then(|p| p.classes.get(id.0 as usize)) {
+        Some(c) => format!("C{}<{}>", id.0, c.name),
+        None => format!("C{}", id.0),
+    }
+}
+
 fn operand(program: Option<&Program>, op: Operand) -> String {
     match op {
         Operand::Reg(r) => format!("r{}", r.0),
@@ -75,6 +83,7 @@ fn operand(program: Option<&Program>, op: Operand) -> String {
         Operand::Target(t) => format!("@{:04}", t.0),
         Operand::Func(f) => func_ref(program, f),
         Operand::Layout(l) => format!("L{}", l.0),
+        Operand::Class(c) => class_ref(program, c),
         Operand::Builtin(b) => b.name().to_string(),
         Operand::Elem(e) => e.name().to_string(),
         Operand::Num(n) => n.to_string(),
@@ -132,6 +141,19 @@ pub fn disassemble(program: &Program) -> String {
     for (i, l) in program.env_layouts.iter().enumerate() {
         let kinds: Vec<&str> = l.slots.iter().map(|&k| kind_name(k)).collect();
         let _ = writeln!(out, "layout L{} [{}]", i, kinds.join(", "));
+    }
+    for (i, c) in program.classes.iter().enumerate() {
+        let parent = c.parent.map_or_else(|| "-".to_string(), |p| class_ref(Some(program), p));
+        let kinds: Vec<&str> = c.fields.iter().map(|&k| kind_name(k)).collect();
+        let vtable: Vec<String> = c.vtable.iter().map(|&f| func_ref(Some(program), f)).collect();
+        let _ = writeln!(
+            out,
+            "class {} parent {} fields [{}] vtable [{}]",
+            class_ref(Some(program), ClassIdx(i as u16)),
+            parent,
+            kinds.join(", "),
+            vtable.join(", ")
+        );
     }
     for (i, f) in program.functions.iter().enumerate() {
         out.push('\n');

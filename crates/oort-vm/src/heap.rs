@@ -1,16 +1,38 @@
-//! The VM heap: object layouts, allocation, the all-objects list and reference tracing.
+//! The VM heap: object layouts, allocation, the all-objects list, reference tracing and the
+//! mark-sweep garbage collector.
 //!
 //! Every object is a `#[repr(C)]` struct whose first field is an [`ObjHeader`], so a
 //! reference (`u64` slot value) can be cast to `*mut ObjHeader`, its kind read, and then cast
 //! to the concrete type. Objects never move (mark-sweep, no compaction), so an object's
-//! address is its identity. All objects are linked through `ObjHeader::next`; the heap frees
-//! every object when dropped. A mark-sweep collector (next step) will: mark from the roots
-//! (registers of Ref kind in live frame extents, frame envs, interned constants, VM-held
-//! strings) using [`Heap::trace_object`], then sweep the `next` list freeing unmarked objects.
+//! address is its identity and raw pointers held by the interpreter stay valid across
+//! allocations. All objects are linked through `ObjHeader::next`; the heap frees every object
+//! when dropped.
+//!
+//! # Collection
+//! [`Heap::collect`] is given the roots by its caller (the VM: see [`crate::interp`]), marks
+//! everything reachable with an explicit mark stack (no host recursion, whatever the shape of
+//! the object graph), then sweeps the all-objects list, freeing unmarked objects. What a
+//! collection traces inside an object comes from the type information given by
+//! [`Heap::set_type_info`]: which environment slots and which object fields are references.
+//!
+//! # Accounting and trigger
+//! The heap counts the bytes of every live object (its struct plus its payload). The
+//! interpreter asks [`Heap::should_collect`] before each allocation; it says yes when the
+//! allocation would take the heap past the *threshold*, which after each collection is
+//! `live + max(4 MiB, live)` (capped at `max_heap`), so the heap stays within about twice the
+//! live data plus 4 MiB. In stress mode the threshold is 0: every allocation collects. An
+//! allocation that would exceed `max_heap` (checked after the collection) fails with
+//! [`OutOfMemory`], as does a payload the system allocator refuses.
 
+use std::alloc::{self, Layout};
+use std::collections::HashSet;
 use std::ptr;
+use std::time::{Duration, Instant};
 
-use crate::bytecode::{ElemKind, EnvLayout, FuncId, LayoutId, RegKind};
+use crate::bytecode::{ClassDesc, ClassIdx, ElemKind, EnvLayout, FuncId, LayoutId, RegKind};
+
+/// Smallest amount of allocation between two collections.
+pub const MIN_GC_BYTES: usize = 4 << 20;
 
 /// Dynamic kind of a heap object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +42,8 @@ pub enum ObjKind {
     Array,
     Closure,
     Env,
+    /// An instance of a class ([`InstObj`]).
+    Instance,
 }
 
 /// Common header at offset 0 of every object.
@@ -27,7 +51,7 @@ pub enum ObjKind {
 #[derive(Debug)]
 pub struct ObjHeader {
     pub kind: ObjKind,
-    /// Mark bit for the mark-sweep collector.
+    /// Mark bit for the mark-sweep collector (false outside a collection).
     pub marked: bool,
     /// Next object in the heap's all-objects list.
     next: *mut ObjHeader,
@@ -69,98 +93,331 @@ pub struct EnvObj {
     pub slots: Box<[u64]>,
 }
 
-/// Allocation failed: the heap limit would be exceeded.
+/// An object (class instance). Its `nfields` field slots follow the struct inline, in one
+/// allocation (see [`InstObj::fields`]).
+#[repr(C)]
+#[derive(Debug)]
+pub struct InstObj {
+    pub header: ObjHeader,
+    /// The class ([`ClassIdx`]).
+    pub class: u32,
+    pub nfields: u32,
+    /// The environment the object was created in (null for none).
+    pub env: u64,
+}
+
+impl InstObj {
+    /// The field slots.
+    ///
+    /// # Safety
+    /// `self` must be an object allocated by [`Heap::alloc_instance`] (so that `nfields`
+    /// slots follow it).
+    pub unsafe fn fields(&mut self) -> &mut [u64] {
+        // SAFETY: alloc_instance allocated `nfields` zeroed slots right after the struct,
+        // whose size is a multiple of 8.
+        unsafe {
+            let p = (self as *mut InstObj).add(1) as *mut u64;
+            std::slice::from_raw_parts_mut(p, self.nfields as usize)
+        }
+    }
+}
+
+/// Allocation failed: the heap limit would be exceeded or the system allocator refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OutOfMemory;
+
+/// Garbage-collector statistics ([`crate::Vm::gc_stats`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GcStats {
+    /// Number of collections so far.
+    pub collections: u64,
+    /// Bytes allocated since the VM was created (objects and payloads, never decreases).
+    pub bytes_allocated_total: u64,
+    /// Objects allocated since the VM was created.
+    pub objects_allocated_total: u64,
+    /// Objects freed by collections so far.
+    pub objects_freed_total: u64,
+    /// Bytes of the heap now (live objects and garbage not yet collected).
+    pub heap_bytes: usize,
+    /// Objects in the heap now.
+    pub heap_objects: usize,
+    /// Largest `heap_bytes` seen (sampled at each collection and when the stats are taken).
+    pub peak_heap_bytes: usize,
+    /// Live bytes after the last collection.
+    pub live_bytes: usize,
+    /// Live objects after the last collection.
+    pub live_objects: usize,
+    /// The heap size at which the next collection happens.
+    pub threshold: usize,
+    /// Total time spent marking.
+    pub mark_time: Duration,
+    /// Total time spent sweeping.
+    pub sweep_time: Duration,
+}
+
+/// Marks objects during a collection: the heap's mark stack. Handed to the root enumerator
+/// of [`Heap::collect`].
+pub struct Marker<'a> {
+    stack: &'a mut Vec<*mut ObjHeader>,
+    /// In debug stress mode, every object of the heap: a reference to anything else is a
+    /// dangling pointer, reported by a panic.
+    check: Option<&'a HashSet<usize>>,
+}
+
+impl Marker<'_> {
+    /// Mark the object `v` refers to (nothing for null) and queue it for tracing.
+    ///
+    /// # Safety
+    /// `v` must be null or a reference to a live object of the heap being collected.
+    #[inline]
+    pub unsafe fn mark(&mut self, v: u64) {
+        if v == 0 {
+            return;
+        }
+        if let Some(all) = self.check {
+            assert!(all.contains(&(v as usize)), "GC: dangling or invalid reference {v:#x}");
+        }
+        let h = v as *mut ObjHeader;
+        // SAFETY: guaranteed by the caller.
+        unsafe {
+            if !(*h).marked {
+                (*h).marked = true;
+                self.stack.push(h);
+            }
+        }
+    }
+}
 
 /// The heap. Allocation only through `alloc_*`.
 #[derive(Debug)]
 pub struct Heap {
     head: *mut ObjHeader,
-    bytes_allocated: usize,
-    limit: usize,
+    /// Bytes of all objects in the list.
+    bytes: usize,
     count: usize,
+    limit: usize,
+    threshold: usize,
+    stress: bool,
+    /// Per environment layout, the indices of its Ref slots.
+    env_ref_slots: Vec<Box<[u32]>>,
+    /// Per class, the indices of its Ref fields.
+    class_ref_fields: Vec<Box<[u32]>>,
+    mark_stack: Vec<*mut ObjHeader>,
+    stats: GcStats,
 }
 
 fn header(kind: ObjKind) -> ObjHeader {
     ObjHeader { kind, marked: false, next: ptr::null_mut() }
 }
 
+/// Bytes accounted for a string of `len` bytes.
+pub const fn string_size(len: usize) -> usize {
+    size_of::<StrObj>().saturating_add(len)
+}
+
+/// Bytes accounted for an array of `len` elements.
+pub const fn array_size(len: usize) -> usize {
+    size_of::<ArrayObj>().saturating_add(len.saturating_mul(8))
+}
+
+/// Bytes accounted for a closure.
+pub const CLOSURE_SIZE: usize = size_of::<ClosureObj>();
+
+/// Bytes accounted for an environment of `nslots` slots.
+pub const fn env_size(nslots: usize) -> usize {
+    size_of::<EnvObj>() + nslots * 8
+}
+
+/// Bytes of an object with `nfields` fields (it is one allocation of this size).
+pub const fn instance_size(nfields: usize) -> usize {
+    size_of::<InstObj>() + nfields * 8
+}
+
+fn instance_layout(nfields: usize) -> Layout {
+    Layout::from_size_align(instance_size(nfields), align_of::<InstObj>()).expect("object layout")
+}
+
+/// Bytes accounted for the object `obj`.
+///
+/// # Safety
+/// `obj` must be a live object.
+unsafe fn object_size(obj: *mut ObjHeader) -> usize {
+    // SAFETY: the kind tells the concrete type of a live object.
+    unsafe {
+        match (*obj).kind {
+            ObjKind::String => string_size((*(obj as *const StrObj)).bytes.as_ref().len()),
+            ObjKind::Array => array_size((*(obj as *const ArrayObj)).data.as_ref().len()),
+            ObjKind::Closure => CLOSURE_SIZE,
+            ObjKind::Env => env_size((*(obj as *const EnvObj)).slots.as_ref().len()),
+            ObjKind::Instance => instance_size((*(obj as *const InstObj)).nfields as usize),
+        }
+    }
+}
+
 impl Heap {
     /// A heap that refuses to grow beyond `limit` bytes.
     pub fn new(limit: usize) -> Heap {
-        Heap { head: ptr::null_mut(), bytes_allocated: 0, limit, count: 0 }
+        Heap {
+            head: ptr::null_mut(),
+            bytes: 0,
+            count: 0,
+            limit,
+            threshold: MIN_GC_BYTES.min(limit),
+            stress: false,
+            env_ref_slots: Vec::new(),
+            class_ref_fields: Vec::new(),
+            mark_stack: Vec::new(),
+            stats: GcStats::default(),
+        }
     }
 
-    /// Bytes currently allocated (object structs plus their payloads).
+    /// Stress mode: [`Heap::should_collect`] is always true (and, in debug builds, every
+    /// collection checks that each reference it traces points to an object of the heap).
+    pub fn set_stress(&mut self, on: bool) {
+        self.stress = on;
+        self.threshold = if on { 0 } else { MIN_GC_BYTES.min(self.limit) };
+    }
+
+    /// What to trace in environments and objects: the Ref slots of each layout and the Ref
+    /// fields of each class. Must be set before objects of these layouts/classes exist.
+    pub fn set_type_info(&mut self, layouts: &[EnvLayout], classes: &[ClassDesc]) {
+        let refs = |kinds: &[RegKind]| -> Box<[u32]> {
+            kinds.iter().enumerate().filter(|(_, k)| **k == RegKind::Ref).map(|(i, _)| i as u32).collect()
+        };
+        self.env_ref_slots = layouts.iter().map(|l| refs(&l.slots)).collect();
+        self.class_ref_fields = classes.iter().map(|c| refs(&c.fields)).collect();
+    }
+
+    /// Bytes currently allocated (object structs plus their payloads, garbage included).
     pub fn bytes_allocated(&self) -> usize {
-        self.bytes_allocated
+        self.bytes
     }
 
-    /// Number of live objects.
+    /// Number of objects in the heap (garbage included).
     pub fn object_count(&self) -> usize {
         self.count
     }
 
-    fn reserve(&mut self, bytes: usize) -> Result<(), OutOfMemory> {
-        match self.bytes_allocated.checked_add(bytes) {
+    /// Statistics.
+    pub fn stats(&self) -> GcStats {
+        GcStats {
+            heap_bytes: self.bytes,
+            heap_objects: self.count,
+            peak_heap_bytes: self.stats.peak_heap_bytes.max(self.bytes),
+            threshold: self.threshold,
+            ..self.stats
+        }
+    }
+
+    /// Whether an allocation of `size` bytes should be preceded by a collection.
+    #[inline(always)]
+    pub fn should_collect(&self, size: usize) -> bool {
+        size > self.threshold.saturating_sub(self.bytes)
+    }
+
+    fn reserve(&mut self, size: usize) -> Result<(), OutOfMemory> {
+        match self.bytes.checked_add(size) {
             Some(n) if n <= self.limit => {
-                self.bytes_allocated = n;
+                self.bytes = n;
+                self.stats.bytes_allocated_total += size as u64;
+                self.stats.objects_allocated_total += 1;
                 Ok(())
             }
             _ => Err(OutOfMemory),
         }
     }
 
-    fn link<T>(&mut self, obj: Box<T>) -> *mut T {
-        let p = Box::into_raw(obj);
-        let h = p as *mut ObjHeader;
-        // SAFETY: every T passed here is a #[repr(C)] object struct whose first field is an
-        // ObjHeader, so `h` points to a valid, exclusively owned header.
+    fn unreserve(&mut self, size: usize) {
+        self.bytes -= size;
+        self.stats.bytes_allocated_total -= size as u64;
+        self.stats.objects_allocated_total -= 1;
+    }
+
+    #[inline]
+    fn link(&mut self, h: *mut ObjHeader) {
+        // SAFETY: every pointer passed here is a freshly allocated #[repr(C)] object struct
+        // whose first field is an initialized ObjHeader, exclusively owned by the heap.
         unsafe { (*h).next = self.head };
         self.head = h;
         self.count += 1;
+    }
+
+    fn link_box<T>(&mut self, obj: Box<T>) -> *mut T {
+        let p = Box::into_raw(obj);
+        self.link(p as *mut ObjHeader);
         p
     }
 
     /// Allocate a string holding `bytes`.
     pub fn alloc_string(&mut self, bytes: Vec<u8>) -> Result<*mut StrObj, OutOfMemory> {
-        self.reserve(size_of::<StrObj>() + bytes.len())?;
+        self.reserve(string_size(bytes.len()))?;
         let obj = Box::new(StrObj { header: header(ObjKind::String), bytes: bytes.into_boxed_slice() });
-        Ok(self.link(obj))
+        Ok(self.link_box(obj))
     }
 
-    /// Allocate a zero-filled array of `len` elements.
+    /// Allocate a zero-filled array of `len` elements. The payload comes from a fallible,
+    /// lazily zeroed allocation: a length the system cannot provide is [`OutOfMemory`].
     pub fn alloc_array(&mut self, elem: ElemKind, len: usize) -> Result<*mut ArrayObj, OutOfMemory> {
-        let payload = len.checked_mul(8).ok_or(OutOfMemory)?;
-        self.reserve(size_of::<ArrayObj>().saturating_add(payload))?;
-        let mut v: Vec<u64> = Vec::new();
-        if v.try_reserve_exact(len).is_err() {
-            self.bytes_allocated -= size_of::<ArrayObj>() + payload;
-            return Err(OutOfMemory);
-        }
-        v.resize(len, 0);
-        let obj = Box::new(ArrayObj { header: header(ObjKind::Array), elem, data: v.into_boxed_slice() });
-        Ok(self.link(obj))
+        let size = array_size(len);
+        let layout = Layout::array::<u64>(len).map_err(|_| OutOfMemory)?;
+        self.reserve(size)?;
+        let data: Box<[u64]> = if len == 0 {
+            Box::new([])
+        } else {
+            // SAFETY: `layout` has a non-zero size.
+            let p = unsafe { alloc::alloc_zeroed(layout) } as *mut u64;
+            if p.is_null() {
+                self.unreserve(size);
+                return Err(OutOfMemory);
+            }
+            // SAFETY: `p` is a zeroed allocation of the global allocator with the layout of
+            // `[u64; len]`, which is what Box<[u64]> frees.
+            unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(p, len)) }
+        };
+        let obj = Box::new(ArrayObj { header: header(ObjKind::Array), elem, data });
+        Ok(self.link_box(obj))
     }
 
     /// Allocate a closure.
     pub fn alloc_closure(&mut self, func: FuncId, env: u64) -> Result<*mut ClosureObj, OutOfMemory> {
-        self.reserve(size_of::<ClosureObj>())?;
+        self.reserve(CLOSURE_SIZE)?;
         let obj = Box::new(ClosureObj { header: header(ObjKind::Closure), func, env });
-        Ok(self.link(obj))
+        Ok(self.link_box(obj))
     }
 
     /// Allocate an environment with `nslots` zeroed slots.
     pub fn alloc_env(&mut self, layout: LayoutId, parent: u64, nslots: usize) -> Result<*mut EnvObj, OutOfMemory> {
-        self.reserve(size_of::<EnvObj>() + nslots * 8)?;
+        self.reserve(env_size(nslots))?;
         let obj = Box::new(EnvObj {
             header: header(ObjKind::Env),
             layout,
             parent,
             slots: vec![0; nslots].into_boxed_slice(),
         });
-        Ok(self.link(obj))
+        Ok(self.link_box(obj))
+    }
+
+    /// Allocate an object of class `class` with `nfields` zeroed fields and environment
+    /// `env`. One allocation holds the header and the fields.
+    pub fn alloc_instance(&mut self, class: ClassIdx, nfields: usize, env: u64) -> Result<*mut InstObj, OutOfMemory> {
+        if nfields > u32::MAX as usize {
+            return Err(OutOfMemory);
+        }
+        let size = instance_size(nfields);
+        self.reserve(size)?;
+        // SAFETY: the layout has a non-zero size (the header).
+        let p = unsafe { alloc::alloc_zeroed(instance_layout(nfields)) } as *mut InstObj;
+        if p.is_null() {
+            self.unreserve(size);
+            return Err(OutOfMemory);
+        }
+        // SAFETY: `p` is a fresh, suitably aligned allocation of `size` bytes; the fields
+        // after the struct are already zero.
+        unsafe {
+            p.write(InstObj { header: header(ObjKind::Instance), class: class.0 as u32, nfields: nfields as u32, env });
+        }
+        self.link(p as *mut ObjHeader);
+        Ok(p)
     }
 
     /// Every object, newest first.
@@ -177,16 +434,13 @@ impl Heap {
         })
     }
 
-    /// Call `f` with every non-null reference held by `obj`.
+    /// Call `f` with every reference slot of `obj` (null ones included).
     ///
     /// # Safety
-    /// `obj` must be a live object of this heap.
-    pub unsafe fn trace_object(obj: *mut ObjHeader, layouts: &[EnvLayout], f: &mut impl FnMut(*mut ObjHeader)) {
-        let mut visit = |v: u64| {
-            if v != 0 {
-                f(v as *mut ObjHeader)
-            }
-        };
+    /// `obj` must be a live object of this heap, whose layout or class is known to
+    /// [`Heap::set_type_info`].
+    #[inline]
+    unsafe fn for_each_ref(&self, obj: *mut ObjHeader, mut f: impl FnMut(u64)) {
         // SAFETY: the caller guarantees `obj` is live; its kind tells its concrete type.
         unsafe {
             match (*obj).kind {
@@ -194,22 +448,113 @@ impl Heap {
                 ObjKind::Array => {
                     let a = &*(obj as *const ArrayObj);
                     if a.elem == ElemKind::Ref {
-                        a.data.iter().for_each(|&v| visit(v));
+                        a.data.iter().for_each(|&v| f(v));
                     }
                 }
-                ObjKind::Closure => visit((*(obj as *const ClosureObj)).env),
+                ObjKind::Closure => f((*(obj as *const ClosureObj)).env),
                 ObjKind::Env => {
                     let e = &*(obj as *const EnvObj);
-                    visit(e.parent);
-                    let kinds = &layouts[e.layout.0 as usize].slots;
-                    for (&v, &k) in e.slots.iter().zip(kinds) {
-                        if k == RegKind::Ref {
-                            visit(v);
-                        }
+                    f(e.parent);
+                    for &i in self.env_ref_slots[e.layout.0 as usize].iter() {
+                        f(*e.slots.get_unchecked(i as usize));
+                    }
+                }
+                ObjKind::Instance => {
+                    let o = &mut *(obj as *mut InstObj);
+                    f(o.env);
+                    let class = o.class as usize;
+                    let fields = o.fields();
+                    for &i in self.class_ref_fields[class].iter() {
+                        f(*fields.get_unchecked(i as usize));
                     }
                 }
             }
         }
+    }
+
+    /// Call `f` with every non-null reference held by `obj`.
+    ///
+    /// # Safety
+    /// `obj` must be a live object of this heap, whose layout or class is known to
+    /// [`Heap::set_type_info`].
+    pub unsafe fn trace_object(&self, obj: *mut ObjHeader, f: &mut impl FnMut(*mut ObjHeader)) {
+        // SAFETY: forwarded contract.
+        unsafe {
+            self.for_each_ref(obj, |v| {
+                if v != 0 {
+                    f(v as *mut ObjHeader)
+                }
+            })
+        }
+    }
+
+    /// A full collection. `roots` must mark ([`Marker::mark`]) every root; then everything
+    /// reachable from them is marked and every other object is freed.
+    ///
+    /// # Safety
+    /// Every object reachable from the roots must be a live object of this heap (true of a
+    /// VM that keeps its invariants); the unreachable ones must not be used afterwards.
+    pub unsafe fn collect(&mut self, roots: impl FnOnce(&mut Marker)) {
+        let t0 = Instant::now();
+        self.stats.peak_heap_bytes = self.stats.peak_heap_bytes.max(self.bytes);
+        let all: Option<HashSet<usize>> =
+            (self.stress && cfg!(debug_assertions)).then(|| self.objects().map(|p| p as usize).collect());
+        let mut stack = std::mem::take(&mut self.mark_stack);
+        {
+            let mut m = Marker { stack: &mut stack, check: all.as_ref() };
+            roots(&mut m);
+            while let Some(obj) = m.stack.pop() {
+                // SAFETY: only live objects are pushed (Marker::mark's contract), and the
+                // references they hold are live (the VM's invariant).
+                unsafe { self.for_each_ref(obj, |v| m.mark(v)) };
+            }
+        }
+        if stack.capacity() > 1 << 16 {
+            stack = Vec::new();
+        }
+        self.mark_stack = stack;
+        let t1 = Instant::now();
+        // SAFETY: marking is complete; unmarked objects are unreachable.
+        unsafe { self.sweep() };
+        let t2 = Instant::now();
+        self.stats.collections += 1;
+        self.stats.mark_time += t1 - t0;
+        self.stats.sweep_time += t2 - t1;
+        self.stats.live_bytes = self.bytes;
+        self.stats.live_objects = self.count;
+        self.threshold =
+            if self.stress { 0 } else { self.bytes.saturating_add(self.bytes.max(MIN_GC_BYTES)).min(self.limit) };
+    }
+
+    /// Free every unmarked object, clear the marks of the others, recount the bytes.
+    ///
+    /// # Safety
+    /// Unmarked objects must be unreachable.
+    unsafe fn sweep(&mut self) {
+        let mut prev: *mut *mut ObjHeader = &mut self.head;
+        let mut p = self.head;
+        let (mut bytes, mut count, mut freed) = (0usize, 0usize, 0u64);
+        // SAFETY: the list holds live objects; each unmarked one is unlinked before it is
+        // freed, exactly once.
+        unsafe {
+            while !p.is_null() {
+                let next = (*p).next;
+                if (*p).marked {
+                    (*p).marked = false;
+                    bytes += object_size(p);
+                    count += 1;
+                    prev = &mut (*p).next;
+                } else {
+                    *prev = next;
+                    Heap::free(p);
+                    freed += 1;
+                }
+                p = next;
+            }
+        }
+        self.bytes = bytes;
+        self.count = count;
+        self.stats.objects_freed_total += freed;
     }
 
     /// Free one object.
@@ -218,13 +563,18 @@ impl Heap {
     /// `obj` must be an object allocated by a `Heap` and not freed yet, and unlinked or about
     /// to be forgotten by the list.
     unsafe fn free(obj: *mut ObjHeader) {
-        // SAFETY: `obj` came from Box::into_raw of the struct its kind names.
+        // SAFETY: `obj` came from Box::into_raw of the struct its kind names, or (objects)
+        // from alloc_zeroed with instance_layout(nfields).
         unsafe {
             match (*obj).kind {
                 ObjKind::String => drop(Box::from_raw(obj as *mut StrObj)),
                 ObjKind::Array => drop(Box::from_raw(obj as *mut ArrayObj)),
                 ObjKind::Closure => drop(Box::from_raw(obj as *mut ClosureObj)),
                 ObjKind::Env => drop(Box::from_raw(obj as *mut EnvObj)),
+                ObjKind::Instance => {
+                    let n = (*(obj as *const InstObj)).nfields as usize;
+                    alloc::dealloc(obj as *mut u8, instance_layout(n))
+                }
             }
         }
     }
@@ -274,14 +624,30 @@ pub unsafe fn array<'a>(v: u64) -> &'a mut ArrayObj {
     unsafe { &mut *(v as *mut ArrayObj) }
 }
 
+/// The object behind a reference.
+///
+/// # Safety
+/// `v` must be a non-null reference to a live object (class instance), which outlives `'a`
+/// and is not otherwise borrowed mutably.
+pub unsafe fn instance<'a>(v: u64) -> &'a mut InstObj {
+    // SAFETY: guaranteed by the caller.
+    unsafe { &mut *(v as *mut InstObj) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn class(fields: Vec<RegKind>) -> ClassDesc {
+        ClassDesc { name: "C".into(), parent: None, fields, vtable: vec![] }
+    }
+
     #[test]
     fn alloc_trace_and_free() {
         let layouts = vec![EnvLayout { slots: vec![RegKind::Value, RegKind::Ref] }];
+        let classes = vec![class(vec![RegKind::Ref, RegKind::Value, RegKind::Ref])];
         let mut h = Heap::new(1 << 20);
+        h.set_type_info(&layouts, &classes);
         let s = h.alloc_string(b"abc".to_vec()).unwrap() as u64;
         let a = h.alloc_array(ElemKind::Ref, 3).unwrap();
         // SAFETY: `a` was just allocated.
@@ -290,17 +656,36 @@ mod tests {
         // SAFETY: `e` was just allocated.
         unsafe { (*e).slots[1] = a as u64 };
         let c = h.alloc_closure(FuncId(0), e as u64).unwrap();
-        assert_eq!(h.object_count(), 4);
-        assert_eq!(h.objects().count(), 4);
-        assert!(h.bytes_allocated() > 0);
+        let o = h.alloc_instance(ClassIdx(0), 3, e as u64).unwrap();
+        // SAFETY: `o` was just allocated with 3 fields.
+        unsafe {
+            assert_eq!((*o).fields(), &[0, 0, 0]);
+            (*o).fields().copy_from_slice(&[c as u64, 12345, s]);
+        }
+        assert_eq!(h.object_count(), 5);
+        assert_eq!(h.objects().count(), 5);
+        assert_eq!(h.bytes_allocated(), string_size(3) + array_size(3) + env_size(2) + CLOSURE_SIZE + instance_size(3));
+        assert_eq!(instance_size(3), 56);
         let mut seen = vec![];
         // SAFETY: all objects are live.
         unsafe {
-            Heap::trace_object(c as *mut ObjHeader, &layouts, &mut |p| seen.push(p as u64));
-            Heap::trace_object(e as *mut ObjHeader, &layouts, &mut |p| seen.push(p as u64));
-            Heap::trace_object(a as *mut ObjHeader, &layouts, &mut |p| seen.push(p as u64));
+            h.trace_object(c as *mut ObjHeader, &mut |p| seen.push(p as u64));
+            h.trace_object(e as *mut ObjHeader, &mut |p| seen.push(p as u64));
+            h.trace_object(a as *mut ObjHeader, &mut |p| seen.push(p as u64));
+            h.trace_object(o as *mut ObjHeader, &mut |p| seen.push(p as u64));
         }
-        assert_eq!(seen, vec![e as u64, a as u64, s]);
+        assert_eq!(seen, vec![e as u64, a as u64, s, e as u64, c as u64, s]);
+        // Rooting only the closure keeps it, its env, the array and the string.
+        // SAFETY: `c` is live.
+        unsafe { h.collect(|m| m.mark(c as u64)) };
+        assert_eq!(h.object_count(), 4);
+        assert_eq!(h.bytes_allocated(), string_size(3) + array_size(3) + env_size(2) + CLOSURE_SIZE);
+        // SAFETY: nothing is used after.
+        unsafe { h.collect(|_| {}) };
+        let st = h.stats();
+        assert_eq!((st.collections, st.heap_objects, st.objects_allocated_total, st.objects_freed_total), (2, 0, 5, 5));
+        assert_eq!(st.heap_bytes, 0);
+        assert_eq!(st.threshold, MIN_GC_BYTES.min(1 << 20));
     }
 
     #[test]
@@ -309,5 +694,11 @@ mod tests {
         assert_eq!(h.alloc_array(ElemKind::I32, 1 << 40).unwrap_err(), OutOfMemory);
         assert_eq!(h.alloc_array(ElemKind::I32, usize::MAX).unwrap_err(), OutOfMemory);
         assert!(h.alloc_array(ElemKind::I32, 10).is_ok());
+        let mut h = Heap::new(usize::MAX);
+        assert_eq!(h.alloc_array(ElemKind::I32, usize::MAX / 4).unwrap_err(), OutOfMemory);
+        // 128 TiB: more than a 47-bit address space, so the system allocator refuses it.
+        assert_eq!(h.alloc_array(ElemKind::I32, 1 << 44).unwrap_err(), OutOfMemory);
+        assert_eq!(h.object_count(), 0);
+        assert_eq!(h.stats().bytes_allocated_total, 0);
     }
 }

@@ -5,13 +5,27 @@
 //! `max_stack / 8` slots, so its address never changes. A call pushes a frame whose
 //! registers start inside the caller's window (see [`crate::bytecode`] module docs).
 //!
-//! Invariants kept for the precise GC (next step): on a call the callee's non-parameter
+//! # Garbage collection
+//! The heap ([`crate::heap`]) collects when an allocation would pass its threshold; the
+//! interpreter asks before every allocation ([`Heap::should_collect`]) and, if so, hands the
+//! roots to [`Heap::collect`] (`collect_garbage`). The roots, precisely:
+//! - in every frame, the registers of Ref kind (`Function::reg_kinds`): for the running (top)
+//!   frame all of `[base, base + nregs)`; for a suspended frame those below the base of the
+//!   frame it called (the callee's window, from its `base`, belongs to the callee and is
+//!   scanned with the callee's kinds; the callee slot `r(base)` is below it and is scanned);
+//! - every frame's closure environment ([`Frame::env`]);
+//! - the interned string constants and the `args ()` strings, which the VM keeps for its
+//!   whole life.
+//!
+//! Invariants that make this precise and safe: on a call the callee's non-parameter
 //! registers are zeroed, and on return the caller's registers from the callee's base to the
-//! end of the caller's frame are zeroed, so a Ref register always holds null or a valid
-//! reference. A suspended (non-top) frame is live only up to its pending call's window
-//! (`callee.base + callee nparams`); the top frame is live up to its `nregs`. GC roots:
-//! those registers of Ref kind, every frame's `env`, the interned string constants and the
-//! program-argument strings.
+//! end of the caller's frame are zeroed, so a Ref register always holds null or a reference
+//! to a live object. Every allocation site reads its inputs from registers (or VM-held
+//! roots) and allocates exactly one object, storing it into its `dst` register right away,
+//! so no object is ever held only by host (Rust) variables across an allocation: no
+//! temporary root stack is needed. (`args ()` allocates only its array: the strings exist
+//! from load time.) Objects never move, so raw pointers read before an allocation remain
+//! valid after it as long as the object is reachable from a root.
 
 use std::io::Write;
 use std::ptr;
@@ -20,21 +34,25 @@ use std::time::Instant;
 use crate::bytecode::*;
 use crate::disasm::quote_bytes;
 use crate::format::write_scalar;
-use crate::heap::{self, ArrayObj, ClosureObj, EnvObj, Heap, ObjKind};
+use crate::heap::{self, ArrayObj, ClosureObj, EnvObj, GcStats, Heap, InstObj, Marker, ObjKind};
 use crate::verify::{VerifyError, verify};
 
-/// VM limits.
+/// VM limits and garbage-collector settings.
 #[derive(Clone, Debug)]
 pub struct VmOptions {
     /// Bytes of VM stack (registers plus frame records); default 256 MiB.
     pub max_stack: usize,
-    /// Bytes of heap; exceeding it is "out of memory". Default 4 GiB.
+    /// Cap on the heap's bytes (live data, after a full collection); an allocation that
+    /// would exceed it is the runtime error "out of memory". Default 4 GiB.
     pub max_heap: usize,
+    /// Collect at every allocation (to test the collector; in debug builds each collection
+    /// also checks every reference it traces). Default off.
+    pub gc_stress: bool,
 }
 
 impl Default for VmOptions {
     fn default() -> Self {
-        VmOptions { max_stack: 256 << 20, max_heap: 4 << 30 }
+        VmOptions { max_stack: 256 << 20, max_heap: 4 << 30, gc_stress: false }
     }
 }
 
@@ -98,15 +116,39 @@ pub struct Frame {
 
 const FRAME_BYTES: usize = size_of::<Frame>();
 
+/// Load-time facts about a class.
+#[derive(Debug)]
+struct ClassRt {
+    nfields: usize,
+    /// Depth in the hierarchy (0 for a root class).
+    depth: usize,
+    /// The class's ancestors from the root down to itself (`ancestors[depth]` is the class):
+    /// `c` is a subclass of `t` iff `c.ancestors[t.depth] == t`, in O(1).
+    ancestors: Box<[u16]>,
+}
+
+/// What the VM keeps besides the program: the GC roots that are not in frames and the
+/// tables the interpreter and the collector use.
+#[derive(Debug)]
+struct Loaded {
+    /// Per function, the slot value of each constant (interned strings resolved).
+    consts: Vec<Vec<u64>>,
+    /// Every interned string constant, once (GC roots).
+    interned: Vec<u64>,
+    /// The `args ()` strings (GC roots).
+    arg_strings: Vec<u64>,
+    /// Per function, its Ref registers in increasing order (for scanning frames).
+    ref_regs: Vec<Box<[u16]>>,
+    classes: Vec<ClassRt>,
+}
+
 /// The virtual machine: a loaded program, its heap and its stacks.
 pub struct Vm {
     program: Program,
     heap: Heap,
     regs: Vec<u64>,
     frames: Vec<Frame>,
-    /// Per function, the slot value of each constant (interned strings resolved).
-    consts: Vec<Vec<u64>>,
-    arg_strings: Vec<u64>,
+    loaded: Loaded,
     options: VmOptions,
     start: Instant,
 }
@@ -184,13 +226,47 @@ pub fn parse_int(s: &[u8]) -> Option<i64> {
     Some(v)
 }
 
-/// Append the print form of a reference (dynamic kind; `null` for 0). Arrays are printed
-/// iteratively (no host recursion); an array nested in itself prints as `[...]`.
+/// Append `<ClassName>` for an object.
+///
+/// # Safety
+/// `v` must be a reference to a live object (class instance) of a class in `classes`.
+unsafe fn write_instance(out: &mut Vec<u8>, v: u64, classes: &[ClassDesc]) {
+    // SAFETY: guaranteed by the caller.
+    let c = unsafe { (*(v as *const InstObj)).class } as usize;
+    out.push(b'<');
+    out.extend_from_slice(classes[c].name.as_bytes());
+    out.push(b'>');
+}
+
+/// Name of the dynamic class of a reference, for failed-cast messages: the class of an
+/// object, else `null`, `string`, `array`, `fn`.
+///
+/// # Safety
+/// `v` must be null or a reference to a live object.
+unsafe fn dynamic_class_name(v: u64, classes: &[ClassDesc]) -> &str {
+    if v == 0 {
+        return "null";
+    }
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        match heap::kind_of(v) {
+            ObjKind::Instance => &classes[(*(v as *const InstObj)).class as usize].name,
+            ObjKind::String => "string",
+            ObjKind::Array => "array",
+            ObjKind::Closure => "fn",
+            ObjKind::Env => "env",
+        }
+    }
+}
+
+/// Append the print form of a reference (dynamic kind; `null` for 0; objects as
+/// `<ClassName>`, with the names from `classes`). Arrays are printed iteratively (no host
+/// recursion); an array nested in itself prints as `[...]`.
 ///
 /// # Safety
 /// `v` must be null or a reference to a live object, and so must every reference reachable
-/// from it.
-pub unsafe fn write_ref(out: &mut Vec<u8>, v: u64) {
+/// from it; objects must be of classes in `classes`.
+pub unsafe fn write_ref(out: &mut Vec<u8>, v: u64, classes: &[ClassDesc]) {
     if v == 0 {
         out.extend_from_slice(b"null");
         return;
@@ -201,6 +277,7 @@ pub unsafe fn write_ref(out: &mut Vec<u8>, v: u64) {
             ObjKind::String => out.extend_from_slice(heap::str_bytes(v)),
             ObjKind::Closure => out.extend_from_slice(b"<fn>"),
             ObjKind::Env => out.extend_from_slice(b"<env>"),
+            ObjKind::Instance => write_instance(out, v, classes),
             ObjKind::Array => {
                 let mut stack: Vec<(u64, usize)> = vec![(v, 0)];
                 out.push(b'[');
@@ -236,6 +313,7 @@ pub unsafe fn write_ref(out: &mut Vec<u8>, v: u64) {
                             }
                             ObjKind::Closure => out.extend_from_slice(b"<fn>"),
                             ObjKind::Env => out.extend_from_slice(b"<env>"),
+                            ObjKind::Instance => write_instance(out, e, classes),
                         }
                     }
                 }
@@ -244,11 +322,50 @@ pub unsafe fn write_ref(out: &mut Vec<u8>, v: u64) {
     }
 }
 
+/// Mark the VM's roots (see the module docs).
+///
+/// # Safety
+/// `rp` must point to the register stack, `frames` be the VM's frame stack with the top
+/// frame's record describing the running function, and the VM invariants hold (every Ref
+/// register in the scanned ranges holds null or a live object).
+unsafe fn mark_roots(m: &mut Marker, loaded: &Loaded, frames: &[Frame], rp: *const u64) {
+    // SAFETY: guaranteed by the caller; the scanned registers are inside each frame's
+    // extent, which was checked against the register stack when the frame was pushed.
+    unsafe {
+        for &v in loaded.interned.iter().chain(&loaded.arg_strings) {
+            m.mark(v);
+        }
+        for (i, f) in frames.iter().enumerate() {
+            m.mark(f.env);
+            let base = f.base as usize;
+            let limit = frames.get(i + 1).map_or(usize::MAX, |callee| callee.base as usize - base);
+            for &r in loaded.ref_regs.get_unchecked(f.func as usize).iter() {
+                if r as usize >= limit {
+                    break;
+                }
+                m.mark(*rp.add(base + r as usize));
+            }
+        }
+    }
+}
+
+/// A full collection with the VM's roots.
+///
+/// # Safety
+/// As for [`mark_roots`].
+#[cold]
+#[inline(never)]
+unsafe fn collect_garbage(heap: &mut Heap, loaded: &Loaded, frames: &[Frame], rp: *const u64) {
+    // SAFETY: forwarded contract; the roots are exactly what the running program can reach.
+    unsafe { heap.collect(|m| mark_roots(m, loaded, frames, rp)) }
+}
+
 impl Vm {
     /// Verify and load `program`; `args` are what `args ()` returns.
     pub fn new(program: Program, args: Vec<String>, options: VmOptions) -> Result<Vm, LoadError> {
         verify(&program).map_err(LoadError::Verify)?;
         let mut heap = Heap::new(options.max_heap);
+        heap.set_type_info(&program.env_layouts, &program.classes);
         let mut interned: std::collections::HashMap<&[u8], u64> = std::collections::HashMap::new();
         let mut consts = Vec::with_capacity(program.functions.len());
         for f in &program.functions {
@@ -269,20 +386,61 @@ impl Vm {
             }
             consts.push(vals);
         }
+        let interned: Vec<u64> = interned.into_values().collect();
         let mut arg_strings = Vec::with_capacity(args.len());
         for a in args {
             arg_strings.push(heap.alloc_string(a.into_bytes()).map_err(|_| LoadError::OutOfMemory)? as u64);
         }
+        let ref_regs = program
+            .functions
+            .iter()
+            .map(|f| (0..f.nregs).filter(|&r| f.reg_kinds[r as usize] == RegKind::Ref).collect())
+            .collect();
+        let classes = program
+            .classes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                // The verifier checked that parent chains are acyclic and in range.
+                let mut ancestors = vec![i as u16];
+                let mut p = c.parent;
+                while let Some(pi) = p {
+                    ancestors.push(pi.0);
+                    p = program.classes[pi.0 as usize].parent;
+                }
+                ancestors.reverse();
+                ClassRt { nfields: c.fields.len(), depth: ancestors.len() - 1, ancestors: ancestors.into() }
+            })
+            .collect();
+        heap.set_stress(options.gc_stress);
         Ok(Vm {
             program,
             heap,
             regs: Vec::new(),
             frames: Vec::new(),
-            consts,
-            arg_strings,
+            loaded: Loaded { consts, interned, arg_strings, ref_regs, classes },
             options,
             start: Instant::now(),
         })
+    }
+
+    /// The options the VM was created with.
+    pub fn options(&self) -> &VmOptions {
+        &self.options
+    }
+
+    /// Garbage-collector statistics.
+    pub fn gc_stats(&self) -> GcStats {
+        self.heap.stats()
+    }
+
+    /// A full collection now. Between runs the roots are the constants and arguments (and,
+    /// after a run stopped by a runtime error, the frames it left).
+    pub fn collect_garbage(&mut self) {
+        let rp = self.regs.as_ptr();
+        // SAFETY: the frames (if any) are those of the last run, whose registers keep the
+        // VM invariants.
+        unsafe { collect_garbage(&mut self.heap, &self.loaded, &self.frames, rp) }
     }
 
     /// The loaded program.
@@ -303,9 +461,12 @@ impl Vm {
             // `vec![0; n]` uses zeroed allocation: pages are only touched when used.
             self.regs = vec![0u64; nslots];
         }
-        let Vm { program, heap, regs, frames, consts, arg_strings, options, start } = self;
+        let Vm { program, heap, regs, frames, loaded, options, start } = self;
         let program: &Program = program;
-        let consts: &Vec<Vec<u64>> = consts;
+        let loaded: &Loaded = loaded;
+        let consts: &Vec<Vec<u64>> = &loaded.consts;
+        let arg_strings: &[u64] = &loaded.arg_strings;
+        let classes_rt: &[ClassRt] = &loaded.classes;
         let max_stack = options.max_stack;
         let rp: *mut u64 = regs.as_mut_ptr();
         let fidx = program.entry.0 as usize;
@@ -343,6 +504,15 @@ impl Vm {
                 }
             };
         }
+        // Before every allocation of `size` bytes: collect if the heap says so. The inputs
+        // of the allocation must be in registers or VM roots (module docs).
+        macro_rules! gc_point {
+            ($size:expr) => {
+                if heap.should_collect($size) {
+                    collect_garbage(heap, loaded, frames, rp);
+                }
+            };
+        }
         macro_rules! bin {
             ($d:expr, $a:expr, $b:expr, $r:ident, $w:ident, |$x:ident, $y:ident| $e:expr) => {{
                 let $x = $r(reg!($a));
@@ -374,6 +544,7 @@ impl Vm {
             ($d:expr, $s:expr, $k:expr) => {{
                 buf.clear();
                 write_scalar(&mut buf, $k, reg!($s));
+                gc_point!(heap::string_size(buf.len()));
                 reg!($d) = alloc!(heap.alloc_string(buf.clone()));
             }};
         }
@@ -396,7 +567,9 @@ impl Vm {
                 if top > nslots || top * 8 + (frames.len() + 1) * FRAME_BYTES > max_stack {
                     fail!("stack overflow")
                 }
-                let nargs = $nargs as usize;
+                // Arguments beyond the callee's parameters (a front-end bug) are not kept, so
+                // that no register gets a value of the wrong kind.
+                let nargs = ($nargs as usize).min(callee.nparams as usize);
                 if nargs < nregs {
                     ptr::write_bytes(rp.add(new_base + nargs), 0, nregs - nargs);
                 }
@@ -438,6 +611,26 @@ impl Vm {
                 kv = consts.get_unchecked(cidx);
                 base = cbase;
                 pc = caller.pc as usize;
+            }};
+        }
+        macro_rules! obj {
+            ($v:expr) => {{
+                let v = nonnull!($v);
+                if heap::kind_of(v) != ObjKind::Instance {
+                    fail!("internal error: not an object")
+                }
+                heap::instance(v)
+            }};
+        }
+        macro_rules! is_instance {
+            ($v:expr, $class:expr) => {{
+                let v: u64 = $v;
+                let t = $class.0 as usize;
+                v != 0 && heap::kind_of(v) == ObjKind::Instance && {
+                    let c = (*(v as *const InstObj)).class as usize;
+                    let d = classes_rt.get_unchecked(t).depth;
+                    classes_rt.get_unchecked(c).ancestors.get(d) == Some(&(t as u16))
+                }
             }};
         }
         macro_rules! env_at {
@@ -660,6 +853,7 @@ impl Vm {
                                 if !(0..=255).contains(&c) {
                                     fail!("chr out of range: {c}")
                                 }
+                                gc_point!(heap::string_size(1));
                                 alloc!(heap.alloc_string(vec![c as u8]))
                             }
                             Builtin::ParseInt => {
@@ -672,6 +866,7 @@ impl Vm {
                                 }
                             }
                             Builtin::Args => {
+                                gc_point!(heap::array_size(arg_strings.len()));
                                 let a = heap.alloc_array(ElemKind::Ref, arg_strings.len());
                                 let a = alloc!(a);
                                 heap::array(a).data.copy_from_slice(arg_strings);
@@ -688,7 +883,9 @@ impl Vm {
                                 if from < 0 || from > to || to as usize > s.len() {
                                     fail!("index out of bounds: substring ({from}, {to}) of length {}", s.len())
                                 }
-                                alloc!(heap.alloc_string(s[from as usize..to as usize].to_vec()))
+                                let v = s[from as usize..to as usize].to_vec();
+                                gc_point!(heap::string_size(v.len()));
+                                alloc!(heap.alloc_string(v))
                             }
                         };
                         reg!(dst) = v;
@@ -699,6 +896,7 @@ impl Vm {
                     GetClosureEnv { dst } => reg!(dst) = frames.last().unwrap_unchecked().env,
                     NewEnv { dst, parent, layout } => {
                         let n = program.env_layouts.get_unchecked(layout.0 as usize).slots.len();
+                        gc_point!(heap::env_size(n));
                         reg!(dst) = alloc!(heap.alloc_env(layout, reg!(parent), n));
                     }
                     EnvGet { dst, env, depth, slot } => {
@@ -720,6 +918,7 @@ impl Vm {
                         reg!(dst) = e as u64;
                     }
                     NewClosure { dst, func: f, env } => {
+                        gc_point!(heap::CLOSURE_SIZE);
                         reg!(dst) = alloc!(heap.alloc_closure(f, reg!(env)));
                     }
 
@@ -731,6 +930,7 @@ impl Vm {
                         if n > i32::MAX as i64 {
                             fail!("out of memory")
                         }
+                        gc_point!(heap::array_size(n as usize));
                         reg!(dst) = alloc!(heap.alloc_array(elem, n as usize));
                     }
                     ArrayGet { dst, arr, idx } => {
@@ -770,6 +970,7 @@ impl Vm {
                         let mut v = Vec::with_capacity(x.len() + y.len());
                         v.extend_from_slice(x);
                         v.extend_from_slice(y);
+                        gc_point!(heap::string_size(v.len()));
                         reg!(dst) = alloc!(heap.alloc_string(v));
                     }
 
@@ -785,7 +986,8 @@ impl Vm {
                             reg!(dst) = v;
                         } else {
                             buf.clear();
-                            write_ref(&mut buf, v);
+                            write_ref(&mut buf, v, &program.classes);
+                            gc_point!(heap::string_size(buf.len()));
                             reg!(dst) = alloc!(heap.alloc_string(buf.clone()));
                         }
                     }
@@ -795,6 +997,50 @@ impl Vm {
                         if let Err(e) = out.write_all(bytes).and_then(|()| out.write_all(b"\n")) {
                             fail!("output error: {e}")
                         }
+                    }
+
+                    NewObject { dst, class, env } => {
+                        let n = classes_rt.get_unchecked(class.0 as usize).nfields;
+                        gc_point!(heap::instance_size(n));
+                        reg!(dst) = alloc!(heap.alloc_instance(class, n, reg!(env)));
+                    }
+                    ObjEnv { dst, obj } => reg!(dst) = obj!(reg!(obj)).env,
+                    GetField { dst, obj, field } => match obj!(reg!(obj)).fields().get(field as usize) {
+                        Some(&v) => reg!(dst) = v,
+                        None => fail!("internal error: field {field} out of range"),
+                    },
+                    SetField { obj, field, src } => match obj!(reg!(obj)).fields().get_mut(field as usize) {
+                        Some(p) => *p = reg!(src),
+                        None => fail!("internal error: field {field} out of range"),
+                    },
+                    CallVirtual { dst, slot, base: b, nargs } => {
+                        let recv = obj!(reg!(Reg(b.0 + 1)));
+                        let vtable = &program.classes.get_unchecked(recv.class as usize).vtable;
+                        let Some(&callee) = vtable.get(slot as usize) else {
+                            fail!("internal error: vtable slot {slot} out of range")
+                        };
+                        do_call!(callee.0 as usize, 0, b, nargs, dst);
+                    }
+                    InstanceOf { dst, obj, class } => reg!(dst) = wbool(is_instance!(reg!(obj), class)),
+                    Cast { dst, obj, class } => {
+                        let v = reg!(obj);
+                        reg!(dst) = if is_instance!(v, class) { v } else { 0 };
+                    }
+                    CheckNonNull { dst, src } => {
+                        let v = reg!(src);
+                        if v == 0 {
+                            fail!("null dereference")
+                        }
+                        reg!(dst) = v;
+                    }
+                    CastNonNull { dst, obj, class } => {
+                        let v = reg!(obj);
+                        if !is_instance!(v, class) {
+                            let have = dynamic_class_name(v, &program.classes);
+                            let want = &program.classes.get_unchecked(class.0 as usize).name;
+                            fail!("failed cast: {have} is not {want}")
+                        }
+                        reg!(dst) = v;
                     }
                 }
             }

@@ -13,8 +13,15 @@
 //! - calls use Lua-style register windows and push plain [`Frame`] records on a `Vec`: no
 //!   host recursion per Oort call, and the stack limit ([`VmOptions::max_stack`]) yields the
 //!   runtime error "stack overflow";
-//! - the heap ([`heap`]) links every object in one list and can enumerate an object's
-//!   references, ready for a mark-sweep collector; objects never move.
+//! - objects (class instances) have a fixed field layout and a vtable per class
+//!   ([`ClassDesc`], [`ProgramBuilder::add_class`]); `new`, `getf`/`setf`, `callv`, `instof`,
+//!   `cast`/`cast!` and `objenv` work on them; subclass tests are O(1) (ancestor arrays
+//!   computed at load);
+//! - the heap ([`heap`]) is collected by a precise, non-moving mark-sweep collector (explicit
+//!   mark stack; roots described in [`interp`]); it collects when the bytes allocated since
+//!   the last collection pass `max(4 MiB, live bytes)`, fails with "out of memory" past
+//!   [`VmOptions::max_heap`], collects at every allocation with [`VmOptions::gc_stress`], and
+//!   reports [`heap::GcStats`] ([`Vm::gc_stats`]).
 //!
 //! Printing: code generators emit `tostr.<type>` (also used for `str (v)`) followed by
 //! `print`, which writes a string and a newline.

@@ -1,14 +1,30 @@
 //! End-to-end tests: programs built with the builder API, run by the interpreter.
 
+use crate::heap;
 use crate::*;
 
 use RegKind::{Ref, Value};
 
-fn run_program_with(p: Program, options: VmOptions) -> (String, Result<(), RuntimeError>) {
+/// Run once; also returns the VM (for its heap and statistics).
+fn run_vm(p: Program, options: VmOptions) -> (String, Result<(), RuntimeError>, Vm) {
     let mut vm = Vm::new(p, vec!["a1".into(), "b2".into()], options).expect("program verifies");
+    let loaded = vm.gc_stats().objects_allocated_total;
     let mut out = Vec::new();
     let r = vm.run(&mut out);
-    (String::from_utf8(out).unwrap(), r)
+    let st = vm.gc_stats();
+    if vm.options().gc_stress {
+        assert!(st.collections >= st.objects_allocated_total - loaded, "stress mode collects at every allocation");
+    }
+    (String::from_utf8(out).unwrap(), r, vm)
+}
+
+/// Run normally and in GC stress mode (a collection at every allocation, each checking in
+/// debug builds that every traced reference is a live object); both must behave the same.
+fn run_program_with(p: Program, options: VmOptions) -> (String, Result<(), RuntimeError>) {
+    let (out, r, _) = run_vm(p.clone(), options.clone());
+    let (sout, sr, _) = run_vm(p, VmOptions { gc_stress: true, ..options });
+    assert_eq!((&out, &r), (&sout, &sr), "stress mode changed the outcome");
+    (out, r)
 }
 
 fn run_program(p: Program) -> (String, Result<(), RuntimeError>) {
@@ -679,6 +695,641 @@ fn string_constants_are_interned_once() {
 #[ignore]
 fn bench_fib() {
     let start = std::time::Instant::now();
-    assert_eq!(ok_output(run_program(fib_program(32))), "2178309\n");
+    let (out, r, _) = run_vm(fib_program(32), VmOptions::default());
+    r.unwrap();
+    assert_eq!(out, "2178309\n");
     eprintln!("fib(32): {:?}", start.elapsed());
+}
+
+// ---------------------------------------------------------------------------------------
+// Objects
+
+/// `for (i = 0; i < n; i++) body (i)`.
+fn for_loop(b: &mut FunctionBuilder, n: i32, body: impl FnOnce(&mut FunctionBuilder, Reg)) {
+    let (i, lim, one, c) = (b.alloc_reg(Value), b.alloc_reg(Value), b.alloc_reg(Value), b.alloc_reg(Value));
+    b.load_i32(i, 0);
+    b.load_i32(lim, n);
+    b.load_i32(one, 1);
+    let (top, end) = (b.new_label(), b.new_label());
+    b.bind(top);
+    b.emit(Instr::LtI32 { dst: c, a: i, b: lim });
+    b.jump_if_not(c, end);
+    body(b, i);
+    b.emit(Instr::AddI32 { dst: i, a: i, b: one });
+    b.jump(top);
+    b.bind(end);
+}
+
+fn class(name: &str, parent: Option<ClassIdx>, fields: &[RegKind], vtable: &[FuncId]) -> ClassDesc {
+    ClassDesc { name: name.into(), parent, fields: fields.to_vec(), vtable: vtable.to_vec() }
+}
+
+/// `new C` with a null environment.
+fn new_obj(b: &mut FunctionBuilder, class: ClassIdx) -> Reg {
+    let (o, nul) = (b.alloc_reg(Ref), b.alloc_reg(Ref));
+    b.emit(Instr::LoadNull { dst: nul });
+    b.emit(Instr::NewObject { dst: o, class, env: nul });
+    o
+}
+
+fn set_int_field(b: &mut FunctionBuilder, obj: Reg, field: u16, v: i32) {
+    let r = b.alloc_reg(Value);
+    b.load_i32(r, v);
+    b.emit(Instr::SetField { obj, field, src: r });
+}
+
+/// Run a program of `main` plus classes and methods set up by `f` (which gets the program
+/// builder and returns main's body builder).
+fn run_with_classes(f: impl FnOnce(&mut ProgramBuilder) -> FunctionBuilder) -> (String, Result<(), RuntimeError>) {
+    let mut pb = ProgramBuilder::new("t.oort");
+    let mut m = f(&mut pb);
+    m.emit(Instr::RetVoid {});
+    let main = pb.add(m.finish().unwrap());
+    run_program(pb.finish(main).unwrap())
+}
+
+#[test]
+fn objects_fields_env_and_printing() {
+    let out = ok_output(run_with_classes(|pb| {
+        let lay = pb.env_layout(&[Value]);
+        let point = pb.add_class(class("Point", None, &[Value, Value, Ref], &[]));
+        let mut b = FunctionBuilder::new("main", &[]);
+        let p = new_obj(&mut b, point);
+        // Fields start zero/null.
+        let (x, s) = (b.alloc_reg(Value), b.alloc_reg(Ref));
+        b.emit(Instr::GetField { dst: x, obj: p, field: 1 });
+        print(&mut b, x, ElemKind::I32);
+        b.emit(Instr::GetField { dst: s, obj: p, field: 2 });
+        print(&mut b, s, ElemKind::Ref);
+        set_int_field(&mut b, p, 0, 3);
+        set_int_field(&mut b, p, 1, -4);
+        b.load_str(s, "origin");
+        b.emit(Instr::SetField { obj: p, field: 2, src: s });
+        for f in 0..3u16 {
+            let r = b.alloc_reg(if f == 2 { Ref } else { Value });
+            b.emit(Instr::GetField { dst: r, obj: p, field: f });
+            print(&mut b, r, if f == 2 { ElemKind::Ref } else { ElemKind::I32 });
+        }
+        print(&mut b, p, ElemKind::Ref);
+        // [<Point>, null, "origin", <fn>]
+        let (a, n, i, nul) = (b.alloc_reg(Ref), b.alloc_reg(Value), b.alloc_reg(Value), b.alloc_reg(Ref));
+        b.load_i32(n, 4);
+        b.emit(Instr::NewArray { dst: a, elem: ElemKind::Ref, len: n });
+        b.load_i32(i, 0);
+        b.emit(Instr::ArraySet { arr: a, idx: i, src: p });
+        b.load_i32(i, 2);
+        b.emit(Instr::ArraySet { arr: a, idx: i, src: s });
+        b.load_i32(i, 3);
+        b.emit(Instr::LoadNull { dst: nul });
+        b.emit(Instr::NewClosure { dst: s, func: FuncId(0), env: nul });
+        b.emit(Instr::ArraySet { arr: a, idx: i, src: s });
+        print(&mut b, a, ElemKind::Ref);
+        // The environment an object remembers.
+        let (e, q, got, t) = (b.alloc_reg(Ref), b.alloc_reg(Ref), b.alloc_reg(Ref), b.alloc_reg(Value));
+        b.emit(Instr::NewEnv { dst: e, parent: nul, layout: lay });
+        b.emit(Instr::NewObject { dst: q, class: point, env: e });
+        b.emit(Instr::ObjEnv { dst: got, obj: q });
+        b.emit(Instr::EqRef { dst: t, a: got, b: e });
+        print(&mut b, t, ElemKind::Bool);
+        b.emit(Instr::ObjEnv { dst: got, obj: p });
+        print(&mut b, got, ElemKind::Ref);
+        // Identity hashes of objects are stable and distinguish objects (almost surely).
+        let h1 = call_builtin(&mut b, Builtin::IdentityHash, &[p]);
+        let h2 = call_builtin(&mut b, Builtin::IdentityHash, &[p]);
+        let h3 = call_builtin(&mut b, Builtin::IdentityHash, &[q]);
+        b.emit(Instr::EqI32 { dst: t, a: h1, b: h2 });
+        print(&mut b, t, ElemKind::Bool);
+        b.emit(Instr::EqI32 { dst: t, a: h1, b: h3 });
+        print(&mut b, t, ElemKind::Bool);
+        b
+    }));
+    assert_eq!(out, "0\nnull\n3\n-4\norigin\n<Point>\n[<Point>, null, \"origin\", <fn>]\ntrue\nnull\ntrue\nfalse\n");
+}
+
+/// Shape (C0): `area` = -1, `name` = "shape"; Square (C1) : Shape overrides `area` =
+/// side²; Rect (C2) : Square overrides `area` = side·h and `name` = "rect/" + super.name ().
+/// main calls both methods through base-typed receivers held in an array.
+#[test]
+fn virtual_dispatch_and_super_calls() {
+    let out = ok_output(run_with_classes(|pb| {
+        let method = |pb: &mut ProgramBuilder, name: &str, body: &dyn Fn(&mut FunctionBuilder, Reg)| {
+            let mut b = FunctionBuilder::new(name, &[Ref]);
+            let this = b.param(0);
+            body(&mut b, this);
+            pb.add(b.finish().unwrap())
+        };
+        let shape_area = method(pb, "Shape.area", &|b, _| {
+            let r = b.alloc_reg(Value);
+            b.load_i32(r, -1);
+            b.emit(Instr::Ret { src: r });
+        });
+        let shape_name = method(pb, "Shape.name", &|b, _| {
+            let r = b.alloc_reg(Ref);
+            b.load_str(r, "shape");
+            b.emit(Instr::Ret { src: r });
+        });
+        let square_area = method(pb, "Square.area", &|b, this| {
+            let r = b.alloc_reg(Value);
+            b.emit(Instr::GetField { dst: r, obj: this, field: 0 });
+            b.emit(Instr::MulI32 { dst: r, a: r, b: r });
+            b.emit(Instr::Ret { src: r });
+        });
+        let rect_area = method(pb, "Rect.area", &|b, this| {
+            let (r, h) = (b.alloc_reg(Value), b.alloc_reg(Value));
+            b.emit(Instr::GetField { dst: r, obj: this, field: 0 });
+            b.emit(Instr::GetField { dst: h, obj: this, field: 1 });
+            b.emit(Instr::MulI32 { dst: r, a: r, b: h });
+            b.emit(Instr::Ret { src: r });
+        });
+        let rect_name = method(pb, "Rect.name", &|b, this| {
+            let (pre, s) = (b.alloc_reg(Ref), b.alloc_reg(Ref));
+            b.load_str(pre, "rect/");
+            let w = b.alloc_window(&[Ref]);
+            b.emit(Instr::LoadNull { dst: w });
+            b.emit(Instr::Move { dst: Reg(w.0 + 1), src: this });
+            // super.name (): a direct call of the parent's implementation.
+            b.emit(Instr::CallDirect { dst: s, func: shape_name, base: w, nargs: 1 });
+            b.emit(Instr::Concat { dst: s, a: pre, b: s });
+            b.emit(Instr::Ret { src: s });
+        });
+        // Added subclass-first: parent indices are resolved when the program is finished.
+        let shape = ClassIdx(2);
+        let square = pb.add_class(class("Square", Some(shape), &[Value], &[square_area, shape_name]));
+        let rect = pb.add_class(class("Rect", Some(square), &[Value, Value], &[rect_area, rect_name]));
+        assert_eq!(pb.add_class(class("Shape", None, &[Value], &[shape_area, shape_name])), shape);
+
+        let mut b = FunctionBuilder::new("main", &[]);
+        let (arr, n, i) = (b.alloc_reg(Ref), b.alloc_reg(Value), b.alloc_reg(Value));
+        b.load_i32(n, 3);
+        b.emit(Instr::NewArray { dst: arr, elem: ElemKind::Ref, len: n });
+        for (k, (c, side, h)) in [(shape, 0, 0), (square, 3, 0), (rect, 2, 5)].into_iter().enumerate() {
+            let o = new_obj(&mut b, c);
+            set_int_field(&mut b, o, 0, side);
+            if c == rect {
+                set_int_field(&mut b, o, 1, h);
+            }
+            b.load_i32(i, k as i32);
+            b.emit(Instr::ArraySet { arr, idx: i, src: o });
+        }
+        let (area, name) = (b.alloc_reg(Value), b.alloc_reg(Ref));
+        for_loop(&mut b, 3, |b, i| {
+            // The window above the loop counter: a call clobbers its window and above.
+            let w = b.alloc_window(&[Ref]);
+            b.emit(Instr::ArrayGet { dst: Reg(w.0 + 1), arr, idx: i });
+            b.emit(Instr::CallVirtual { dst: area, slot: 0, base: w, nargs: 1 });
+            print(b, area, ElemKind::I32);
+            b.emit(Instr::ArrayGet { dst: Reg(w.0 + 1), arr, idx: i });
+            b.emit(Instr::CallVirtual { dst: name, slot: 1, base: w, nargs: 1 });
+            b.emit(Instr::Print { src: name });
+        });
+        b
+    }));
+    assert_eq!(out, "-1\nshape\n9\nshape\n10\nrect/shape\n");
+}
+
+#[test]
+fn null_receivers_are_null_dereferences() {
+    for instr in [
+        |o: Reg, v: Reg| Instr::GetField { dst: v, obj: o, field: 0 },
+        |o: Reg, v: Reg| Instr::SetField { obj: o, field: 0, src: v },
+        |o: Reg, v: Reg| Instr::CallVirtual { dst: v, slot: 0, base: Reg(o.0 - 1), nargs: 1 },
+        |o: Reg, _: Reg| Instr::ObjEnv { dst: o, obj: o },
+    ] {
+        let (_, r) = run_with_classes(|pb| {
+            let mut g = FunctionBuilder::new("C.m", &[Ref]);
+            g.emit(Instr::RetVoid {});
+            let m = pb.add(g.finish().unwrap());
+            pb.add_class(class("C", None, &[Value], &[m]));
+            let mut b = FunctionBuilder::new("main", &[]);
+            let v = b.alloc_reg(Value);
+            let w = b.alloc_window(&[Ref]);
+            let o = Reg(w.0 + 1);
+            b.emit(Instr::LoadNull { dst: o });
+            b.set_span(9, 2);
+            b.emit(instr(o, v));
+            b
+        });
+        assert_eq!(r, Err(RuntimeError { message: "null dereference".into(), line: 9, col: 2 }));
+    }
+}
+
+#[test]
+fn instance_of_and_casts() {
+    // A; B : A; C : B; D unrelated.
+    let setup = |pb: &mut ProgramBuilder| {
+        let a = pb.add_class(class("A", None, &[], &[]));
+        let b = pb.add_class(class("B", Some(a), &[Value], &[]));
+        let c = pb.add_class(class("C", Some(b), &[Value, Ref], &[]));
+        let d = pb.add_class(class("D", None, &[Ref], &[]));
+        [a, b, c, d]
+    };
+    let out = ok_output(run_with_classes(|pb| {
+        let classes = setup(pb);
+        let mut b = FunctionBuilder::new("main", &[]);
+        let mut vals: Vec<Reg> = classes.iter().map(|&c| new_obj(&mut b, c)).collect();
+        let (nul, s) = (b.alloc_reg(Ref), b.alloc_reg(Ref));
+        b.emit(Instr::LoadNull { dst: nul });
+        b.load_str(s, "A");
+        vals.push(nul);
+        vals.push(s);
+        let (t, r, line) = (b.alloc_reg(Value), b.alloc_reg(Ref), b.alloc_reg(Ref));
+        for &v in &vals {
+            // One line per value: `is` for each class, then whether each `as` kept it.
+            b.load_str(line, "");
+            for &c in &classes {
+                b.emit(Instr::InstanceOf { dst: t, obj: v, class: c });
+                b.emit(Instr::ToStrBool { dst: r, src: t });
+                b.emit(Instr::Concat { dst: line, a: line, b: r });
+                b.emit(Instr::Cast { dst: r, obj: v, class: c });
+                b.emit(Instr::EqRef { dst: t, a: r, b: v });
+                b.emit(Instr::ToStrBool { dst: r, src: t });
+                b.emit(Instr::Concat { dst: line, a: line, b: r });
+                b.load_str(r, " ");
+                b.emit(Instr::Concat { dst: line, a: line, b: r });
+            }
+            b.emit(Instr::Print { src: line });
+        }
+        // A successful non-null cast yields the object itself.
+        b.emit(Instr::CastNonNull { dst: r, obj: vals[2], class: classes[0] });
+        print(&mut b, r, ElemKind::Ref);
+        b
+    }));
+    let want = "truetrue falsefalse falsefalse falsefalse \n\
+                truetrue truetrue falsefalse falsefalse \n\
+                truetrue truetrue truetrue falsefalse \n\
+                falsefalse falsefalse falsefalse truetrue \n\
+                falsetrue falsetrue falsetrue falsetrue \n\
+                falsefalse falsefalse falsefalse falsefalse \n\
+                <C>\n";
+    assert_eq!(out, want);
+    // Failed non-null casts.
+    let failed = |which: usize, to: usize| {
+        run_with_classes(|pb| {
+            let classes = setup(pb);
+            let mut b = FunctionBuilder::new("main", &[]);
+            let v = match which {
+                4 => {
+                    let r = b.alloc_reg(Ref);
+                    b.emit(Instr::LoadNull { dst: r });
+                    r
+                }
+                5 => {
+                    let r = b.alloc_reg(Ref);
+                    b.load_str(r, "A");
+                    r
+                }
+                k => new_obj(&mut b, classes[k]),
+            };
+            let r = b.alloc_reg(Ref);
+            b.set_span(4, 8);
+            b.emit(Instr::CastNonNull { dst: r, obj: v, class: classes[to] });
+            b
+        })
+        .1
+        .unwrap_err()
+    };
+    assert_eq!(failed(0, 1), RuntimeError { message: "failed cast: A is not B".into(), line: 4, col: 8 });
+    assert_eq!(failed(3, 0).message, "failed cast: D is not A");
+    assert_eq!(failed(1, 2).message, "failed cast: B is not C");
+    assert_eq!(failed(4, 0).message, "failed cast: null is not A");
+    assert_eq!(failed(5, 0).message, "failed cast: string is not A");
+}
+
+#[test]
+fn class_table_is_checked() {
+    let mut pb = ProgramBuilder::new("t.oort");
+    pb.add_class(class("A", Some(ClassIdx(1)), &[], &[]));
+    pb.add_class(class("B", Some(ClassIdx(0)), &[], &[]));
+    let mut m = FunctionBuilder::new("main", &[]);
+    m.emit(Instr::RetVoid {});
+    let main = pb.add(m.finish().unwrap());
+    assert_eq!(pb.finish(main).unwrap_err(), BuildError::BadClassParent { class: "A".into() });
+    let mut pb = ProgramBuilder::new("t.oort");
+    pb.add_class(class("A", Some(ClassIdx(7)), &[], &[]));
+    let mut m = FunctionBuilder::new("main", &[]);
+    m.emit(Instr::RetVoid {});
+    let main = pb.add(m.finish().unwrap());
+    assert_eq!(pb.finish(main).unwrap_err().to_string(), "class A: parent class out of range or cyclic inheritance");
+
+    let mut pb = ProgramBuilder::new("t.oort");
+    let mut g = FunctionBuilder::new("g", &[Value]);
+    g.emit(Instr::RetVoid {});
+    let g = pb.add(g.finish().unwrap());
+    let a = pb.add_class(class("A", None, &[Ref, Value], &[g]));
+    pb.add_class(class("B", Some(a), &[Value], &[FuncId(9)]));
+    let mut m = FunctionBuilder::new("main", &[]);
+    let (o, v) = (m.alloc_reg(Ref), m.alloc_reg(Value));
+    let w = m.alloc_window(&[Value]);
+    m.emit(Instr::NewObject { dst: o, class: ClassIdx(5), env: o });
+    m.emit(Instr::GetField { dst: v, obj: o, field: 2 });
+    m.emit(Instr::SetField { obj: v, field: 1, src: v });
+    m.emit(Instr::CallVirtual { dst: v, slot: 1, base: w, nargs: 1 });
+    m.emit(Instr::CallVirtual { dst: v, slot: 0, base: w, nargs: 0 });
+    m.emit(Instr::InstanceOf { dst: o, obj: o, class: a });
+    m.emit(Instr::Cast { dst: v, obj: o, class: a });
+    m.emit(Instr::RetVoid {});
+    let main = pb.add(m.finish().unwrap());
+    let errs: Vec<String> = verify(&pb.finish(main).unwrap()).unwrap_err().iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        errs,
+        vec![
+            "<class A>: vtable slot 0: g does not take a receiver (a Ref first parameter)",
+            "<class B>: fields do not extend those of parent class A",
+            "<class B>: vtable slot 0: function f9 out of range",
+            "main @0000: class C5 out of range",
+            "main @0001: field 2 out of range (no class has more than 2)",
+            "main @0002: setf reads r1 as a reference, but it is a Value register",
+            "main @0003: vtable slot 1 out of range (no class has more than 1)",
+            "main @0003: callv reads r3 as a reference, but it is a Value register",
+            "main @0004: callv without a receiver argument",
+            "main @0005: instof writes a Value into r0 which is a Ref register",
+            "main @0006: cast writes a Ref into r1 which is a Value register",
+        ]
+    );
+}
+
+#[test]
+fn disassembles_classes() {
+    let mut pb = ProgramBuilder::new("t.oort");
+    let mut g = FunctionBuilder::new("P.norm", &[Ref]);
+    g.emit(Instr::RetVoid {});
+    let norm = pb.add(g.finish().unwrap());
+    let p = pb.add_class(class("P", None, &[Value, Ref], &[norm]));
+    let q = pb.add_class(class("Q", Some(p), &[Value, Ref, Value], &[norm]));
+    let mut m = FunctionBuilder::new("main", &[]);
+    let (o, v) = (m.alloc_reg(Ref), m.alloc_reg(Value));
+    let w = m.alloc_window(&[Ref]);
+    m.emit(Instr::NewObject { dst: o, class: q, env: o });
+    m.emit(Instr::ObjEnv { dst: o, obj: o });
+    m.emit(Instr::GetField { dst: v, obj: o, field: 2 });
+    m.emit(Instr::SetField { obj: o, field: 0, src: v });
+    m.emit(Instr::CallVirtual { dst: v, slot: 0, base: w, nargs: 1 });
+    m.emit(Instr::InstanceOf { dst: v, obj: o, class: p });
+    m.emit(Instr::Cast { dst: o, obj: o, class: q });
+    m.emit(Instr::CastNonNull { dst: o, obj: o, class: p });
+    m.emit(Instr::RetVoid {});
+    let main = pb.add(m.finish().unwrap());
+    let text = disassemble(&pb.finish(main).unwrap());
+    let want = r#"program "t.oort" entry f1<main>
+class C0<P> parent - fields [val, ref] vtable [f0<P.norm>]
+class C1<Q> parent C0<P> fields [val, ref, val] vtable [f0<P.norm>]
+
+function f0<P.norm> params 1 regs 1
+  regs r0:ref
+0000  retv
+
+function f1<main> params 0 regs 4
+  regs r0:ref r1:val r2:ref r3:ref
+0000  new          r0, C1<Q>, r0
+0001  objenv       r0, r0
+0002  getf         r1, r0, 2
+0003  setf         r0, 0, r1
+0004  callv        r1, 0, r2, 1
+0005  instof       r1, r0, C0<P>
+0006  cast         r0, r0, C1<Q>
+0007  cast!        r0, r0, C0<P>
+0008  retv
+"#;
+    assert_eq!(text, want);
+}
+
+// ---------------------------------------------------------------------------------------
+// Garbage collection
+
+/// Node: `next: Node` (field 0), `val: int32` (field 1).
+fn node_class(pb: &mut ProgramBuilder) -> ClassIdx {
+    pb.add_class(class("Node", None, &[Ref, Value], &[]))
+}
+
+/// Objects in the heap right after loading `p` (interned constants and the two args).
+fn load_objects(p: &Program) -> usize {
+    Vm::new(p.clone(), vec!["a1".into(), "b2".into()], VmOptions::default()).unwrap().gc_stats().heap_objects
+}
+
+/// Ends the program with a division by zero, so that its frame (and registers) stay on the
+/// VM's stack for [`Vm::collect_garbage`].
+fn stop_here(b: &mut FunctionBuilder) {
+    let z = b.alloc_reg(Value);
+    b.load_i32(z, 0);
+    b.emit(Instr::DivI32 { dst: z, a: z, b: z });
+}
+
+#[test]
+fn full_collection_frees_unreachable_and_keeps_reachable() {
+    let mut pb = ProgramBuilder::new("t.oort");
+    let node = node_class(&mut pb);
+    let lay = pb.env_layout(&[Ref, Value]);
+    let mut b = FunctionBuilder::new("main", &[]);
+    let nul = b.alloc_reg(Ref);
+    b.emit(Instr::LoadNull { dst: nul });
+    // Reachable: a 2-cycle (x <-> y) held by x.                                 2 objects
+    let (x, y) = (new_obj(&mut b, node), new_obj(&mut b, node));
+    b.emit(Instr::SetField { obj: x, field: 0, src: y });
+    b.emit(Instr::SetField { obj: y, field: 0, src: x });
+    set_int_field(&mut b, y, 1, 42);
+    b.emit(Instr::LoadNull { dst: y });
+    // Unreachable: a 2-cycle whose registers are overwritten.
+    let (u, v) = (new_obj(&mut b, node), new_obj(&mut b, node));
+    b.emit(Instr::SetField { obj: u, field: 0, src: v });
+    b.emit(Instr::SetField { obj: v, field: 0, src: u });
+    b.emit(Instr::LoadNull { dst: u });
+    b.emit(Instr::LoadNull { dst: v });
+    // Reachable: a closure over an env holding an array of 3 nodes.       1 + 1 + 1 + 3 objects
+    let (e, arr, n, i, c) =
+        (b.alloc_reg(Ref), b.alloc_reg(Ref), b.alloc_reg(Value), b.alloc_reg(Value), b.alloc_reg(Ref));
+    b.emit(Instr::NewEnv { dst: e, parent: nul, layout: lay });
+    b.load_i32(n, 3);
+    b.emit(Instr::NewArray { dst: arr, elem: ElemKind::Ref, len: n });
+    b.emit(Instr::EnvSet { env: e, depth: 0, slot: 0, src: arr });
+    for k in 0..3 {
+        let o = new_obj(&mut b, node);
+        set_int_field(&mut b, o, 1, 100 + k);
+        b.load_i32(i, k);
+        b.emit(Instr::ArraySet { arr, idx: i, src: o });
+        b.emit(Instr::LoadNull { dst: o });
+    }
+    b.emit(Instr::NewClosure { dst: c, func: FuncId(0), env: e });
+    b.emit(Instr::LoadNull { dst: e });
+    b.emit(Instr::LoadNull { dst: arr });
+    // Unreachable: 1000 nodes, each a self-cycle, and 1000 strings.
+    let t = b.alloc_reg(Ref);
+    for_loop(&mut b, 1000, |b, i| {
+        b.emit(Instr::NewObject { dst: t, class: node, env: nul });
+        b.emit(Instr::SetField { obj: t, field: 0, src: t });
+        b.emit(Instr::ToStrI32 { dst: t, src: i });
+    });
+    b.emit(Instr::LoadNull { dst: t });
+    // Read everything back through the roots.
+    let (val, s) = (b.alloc_reg(Value), b.alloc_reg(Ref));
+    b.emit(Instr::GetField { dst: s, obj: x, field: 0 });
+    b.emit(Instr::GetField { dst: val, obj: s, field: 1 });
+    print(&mut b, val, ElemKind::I32);
+    b.emit(Instr::LoadNull { dst: s });
+    stop_here(&mut b);
+    b.emit(Instr::RetVoid {});
+    let main = pb.add(b.finish().unwrap());
+    let p = pb.finish(main).unwrap();
+    let base = load_objects(&p);
+    for stress in [false, true] {
+        let (out, r, mut vm) = run_vm(p.clone(), VmOptions { gc_stress: stress, ..VmOptions::default() });
+        assert_eq!(out, "42\n");
+        assert_eq!(r.unwrap_err().message, "division by zero");
+        let before = vm.gc_stats();
+        if !stress {
+            assert_eq!(before.collections, 0);
+            assert_eq!(before.heap_objects, base + 4 + 6 + 2000 + 1 /* printed string */);
+        }
+        vm.collect_garbage();
+        let after = vm.gc_stats();
+        // The 2-cycle, the closure's objects, and the printed string still in a register.
+        assert_eq!(after.heap_objects, base + 2 + 6 + 1, "stress: {stress}");
+        assert_eq!(after.live_objects, after.heap_objects);
+        assert_eq!(after.collections, before.collections + 1);
+        // Without frames, only constants (and no arguments here) survive.
+        let mut vm = Vm::new(p.clone(), vec![], VmOptions::default()).unwrap();
+        vm.collect_garbage();
+        assert_eq!(vm.gc_stats().heap_objects, base - 2);
+    }
+}
+
+/// Builds a linked list of `n` nodes (values 0..n), keeps it in a register, then prints the
+/// sum of the values walking it, and stops with a runtime error (frames kept).
+fn list_program(n: i32) -> Program {
+    let mut pb = ProgramBuilder::new("t.oort");
+    let node = node_class(&mut pb);
+    let mut b = FunctionBuilder::new("main", &[]);
+    let (head, nul, o) = (b.alloc_reg(Ref), b.alloc_reg(Ref), b.alloc_reg(Ref));
+    b.emit(Instr::LoadNull { dst: nul });
+    b.emit(Instr::LoadNull { dst: head });
+    for_loop(&mut b, n, |b, i| {
+        b.emit(Instr::NewObject { dst: o, class: node, env: nul });
+        b.emit(Instr::SetField { obj: o, field: 0, src: head });
+        b.emit(Instr::SetField { obj: o, field: 1, src: i });
+        b.emit(Instr::Move { dst: head, src: o });
+    });
+    let (sum, v, t) = (b.alloc_reg(Value), b.alloc_reg(Value), b.alloc_reg(Value));
+    b.load_int(sum, 0);
+    b.emit(Instr::Move { dst: o, src: head });
+    let (top, end) = (b.new_label(), b.new_label());
+    b.bind(top);
+    b.emit(Instr::EqRef { dst: t, a: o, b: nul });
+    b.jump_if(t, end);
+    b.emit(Instr::GetField { dst: v, obj: o, field: 1 });
+    b.emit(Instr::CvtI32I64 { dst: v, src: v });
+    b.emit(Instr::AddI64 { dst: sum, a: sum, b: v });
+    b.emit(Instr::GetField { dst: o, obj: o, field: 0 });
+    b.jump(top);
+    b.bind(end);
+    print(&mut b, sum, ElemKind::I64);
+    stop_here(&mut b);
+    b.emit(Instr::RetVoid {});
+    let main = pb.add(b.finish().unwrap());
+    pb.finish(main).unwrap()
+}
+
+#[test]
+fn million_node_list_marks_without_overflow() {
+    let n = 1_000_000;
+    let p = list_program(n);
+    let base = load_objects(&p);
+    let (out, r, mut vm) = run_vm(p, VmOptions::default());
+    assert_eq!(out, format!("{}\n", (n as i64) * (n as i64 - 1) / 2));
+    assert_eq!(r.unwrap_err().message, "division by zero");
+    // 48 MB of nodes: collections ran while the list was being built.
+    assert!(vm.gc_stats().collections >= 3, "{:?}", vm.gc_stats());
+    vm.collect_garbage();
+    let st = vm.gc_stats();
+    assert_eq!(st.heap_objects, base + n as usize + 1 /* the printed sum */);
+    assert_eq!(st.live_bytes, st.heap_bytes);
+    assert!(st.heap_bytes >= n as usize * heap::instance_size(2));
+    // Bounded by the trigger policy: at most about twice the live data plus 4 MiB.
+    assert!(st.peak_heap_bytes <= 2 * st.live_bytes + heap::MIN_GC_BYTES + (1 << 20), "{st:?}");
+}
+
+#[test]
+fn churn_under_a_small_heap_cap_and_retention_beyond_it() {
+    // 10^6 short-lived objects (48 MB in all) under an 8 MiB cap.
+    let mut pb = ProgramBuilder::new("t.oort");
+    let node = node_class(&mut pb);
+    let mut b = FunctionBuilder::new("main", &[]);
+    let (o, prev, nul) = (b.alloc_reg(Ref), b.alloc_reg(Ref), b.alloc_reg(Ref));
+    b.emit(Instr::LoadNull { dst: nul });
+    for_loop(&mut b, 1_000_000, |b, i| {
+        b.emit(Instr::NewObject { dst: o, class: node, env: nul });
+        b.emit(Instr::SetField { obj: o, field: 0, src: prev });
+        b.emit(Instr::SetField { obj: o, field: 1, src: i });
+        b.emit(Instr::Move { dst: prev, src: o });
+        // Keep only the last two.
+        b.emit(Instr::SetField { obj: prev, field: 0, src: nul });
+    });
+    let v = b.alloc_reg(Value);
+    b.emit(Instr::GetField { dst: v, obj: prev, field: 1 });
+    print(&mut b, v, ElemKind::I32);
+    b.emit(Instr::RetVoid {});
+    let main = pb.add(b.finish().unwrap());
+    let cap = 8 << 20;
+    let (out, r, vm) = run_vm(pb.finish(main).unwrap(), VmOptions { max_heap: cap, ..VmOptions::default() });
+    r.unwrap();
+    assert_eq!(out, "999999\n");
+    let st = vm.gc_stats();
+    assert!(st.collections >= 5, "{st:?}");
+    assert!(st.peak_heap_bytes <= cap, "{st:?}");
+    assert!(st.bytes_allocated_total >= 1_000_000 * heap::instance_size(2) as u64);
+
+    // Retaining 10^6 nodes (48 MB) does not fit in 8 MiB.
+    let (out, r, vm) = run_vm(list_program(1_000_000), VmOptions { max_heap: cap, ..VmOptions::default() });
+    assert_eq!(out, "");
+    assert_eq!(r.unwrap_err().message, "out of memory");
+    assert!(vm.gc_stats().peak_heap_bytes <= cap);
+}
+
+#[test]
+fn huge_arrays_are_out_of_memory() {
+    for (len, max_heap) in [(2_000_000_000, VmOptions::default().max_heap), (i32::MAX, usize::MAX)] {
+        let mut pb = ProgramBuilder::new("t.oort");
+        let mut b = FunctionBuilder::new("main", &[]);
+        let (a, n) = (b.alloc_reg(Ref), b.alloc_reg(Value));
+        b.load_i32(n, len);
+        b.set_span(1, 5);
+        b.emit(Instr::NewArray { dst: a, elem: ElemKind::I64, len: n });
+        b.emit(Instr::RetVoid {});
+        let main = pb.add(b.finish().unwrap());
+        let p = pb.finish(main).unwrap();
+        let (_, r) = run_program_with(p, VmOptions { max_heap, ..VmOptions::default() });
+        if max_heap == usize::MAX {
+            // The system may provide 16 GiB of lazily zeroed memory, or refuse it: never abort.
+            assert!(r.is_ok() || r.unwrap_err().message == "out of memory");
+        } else {
+            assert_eq!(r, Err(RuntimeError { message: "out of memory".into(), line: 1, col: 5 }));
+        }
+    }
+}
+
+/// Allocation speed: `cargo test --release -p oort-vm bench_alloc -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_alloc() {
+    let mut pb = ProgramBuilder::new("t.oort");
+    let node = node_class(&mut pb);
+    let mut b = FunctionBuilder::new("main", &[]);
+    let (o, prev, nul) = (b.alloc_reg(Ref), b.alloc_reg(Ref), b.alloc_reg(Ref));
+    b.emit(Instr::LoadNull { dst: nul });
+    for_loop(&mut b, 10_000_000, |b, i| {
+        b.emit(Instr::NewObject { dst: o, class: node, env: nul });
+        b.emit(Instr::SetField { obj: o, field: 0, src: prev });
+        b.emit(Instr::SetField { obj: o, field: 1, src: i });
+        b.emit(Instr::Move { dst: prev, src: o });
+        b.emit(Instr::SetField { obj: prev, field: 0, src: nul });
+    });
+    b.emit(Instr::RetVoid {});
+    let main = pb.add(b.finish().unwrap());
+    let p = pb.finish(main).unwrap();
+    let start = std::time::Instant::now();
+    let (_, r, vm) = run_vm(p.clone(), VmOptions::default());
+    r.unwrap();
+    eprintln!("10^7 objects (48 B): {:?}; {:?}", start.elapsed(), vm.gc_stats());
+    let start = std::time::Instant::now();
+    let (_, r, vm) = run_vm(list_program(10_000_000), VmOptions::default());
+    assert_eq!(r.unwrap_err().message, "division by zero");
+    eprintln!("10^7-node retained list: {:?}; {:?}", start.elapsed(), vm.gc_stats());
 }

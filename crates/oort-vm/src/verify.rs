@@ -9,9 +9,17 @@
 //! a reference-producing op always writes one), and that every operand the interpreter
 //! dereferences is a Ref register. The entry function must exist and take no parameters.
 //!
+//! Classes: parent indices in range and acyclic, a subclass's fields and vtable extend its
+//! parent's (same field kinds as a prefix, at least as many slots), vtable entries are
+//! functions whose first parameter (the receiver) is a Ref register; class operands in range,
+//! field operands below the largest field count of any class, `callv` slots below the
+//! largest vtable, `callv` has a receiver argument held in a Ref register.
+//!
 //! Not checkable here (guaranteed by the front end's type checking): the kinds of values
-//! loaded from arrays/environments and returned by calls, the arity of dynamic calls, the
-//! dynamic object kind behind a Ref register.
+//! loaded from arrays/environments/fields and returned by calls, the kinds of values stored
+//! into them, the arity of dynamic and virtual calls, the dynamic object kind behind a Ref
+//! register, and that a field or slot exists in the receiver's class (the interpreter checks
+//! these two at run time and reports an internal error).
 
 use std::fmt;
 
@@ -57,10 +65,87 @@ pub fn verify(program: &Program) -> Result<(), Vec<VerifyError>> {
         }),
         _ => {}
     }
+    verify_classes(program, &mut errors);
+    let limits = Limits {
+        max_fields: program.classes.iter().map(|c| c.fields.len()).max().unwrap_or(0),
+        max_slots: program.classes.iter().map(|c| c.vtable.len()).max().unwrap_or(0),
+    };
     for f in &program.functions {
-        verify_function(program, f, &mut errors);
+        verify_function(program, &limits, f, &mut errors);
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+struct Limits {
+    max_fields: usize,
+    max_slots: usize,
+}
+
+/// Index of the first class whose parent index is out of range or whose parent chain is
+/// cyclic, if any.
+pub fn class_with_bad_parent(classes: &[ClassDesc]) -> Option<usize> {
+    // 0 = not visited, 1 = on the current chain, 2 = known good.
+    let mut state = vec![0u8; classes.len()];
+    for start in 0..classes.len() {
+        let mut chain = Vec::new();
+        let mut c = start;
+        loop {
+            match state[c] {
+                2 => break,
+                1 => return Some(start),
+                _ => {}
+            }
+            state[c] = 1;
+            chain.push(c);
+            match classes[c].parent {
+                None => break,
+                Some(p) if (p.0 as usize) < classes.len() => c = p.0 as usize,
+                Some(_) => return Some(c),
+            }
+        }
+        for c in chain {
+            state[c] = 2;
+        }
+    }
+    None
+}
+
+fn verify_classes(program: &Program, errors: &mut Vec<VerifyError>) {
+    let classes = &program.classes;
+    let mut err = |c: &ClassDesc, message: String| {
+        errors.push(VerifyError { func: format!("<class {}>", c.name), pc: None, message });
+    };
+    if classes.len() > u16::MAX as usize + 1 {
+        errors.push(VerifyError { func: "<program>".into(), pc: None, message: "too many classes".into() });
+        return;
+    }
+    if let Some(i) = class_with_bad_parent(classes) {
+        err(&classes[i], "parent class out of range or cyclic inheritance".into());
+        return;
+    }
+    for c in classes {
+        if c.fields.len() > u16::MAX as usize + 1 || c.vtable.len() > u16::MAX as usize + 1 {
+            err(c, "too many fields or vtable slots".into());
+        }
+        if let Some(p) = c.parent.map(|p| &classes[p.0 as usize]) {
+            if !c.fields.starts_with(&p.fields) {
+                err(c, format!("fields do not extend those of parent class {}", p.name));
+            }
+            if c.vtable.len() < p.vtable.len() {
+                err(c, format!("vtable shorter than that of parent class {}", p.name));
+            }
+        }
+        for (slot, &f) in c.vtable.iter().enumerate() {
+            match program.functions.get(f.0 as usize) {
+                None => err(c, format!("vtable slot {slot}: function f{} out of range", f.0)),
+                Some(func) if func.nparams == 0 || func.reg_kinds.first() != Some(&RegKind::Ref) => err(
+                    c,
+                    format!("vtable slot {slot}: {} does not take a receiver (a Ref first parameter)", func.name),
+                ),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Operands the interpreter dereferences (must be Ref registers).
@@ -77,13 +162,26 @@ fn ref_uses(i: &Instr) -> smallvec::SmallVec<[Reg; 2]> {
         EnvGet { env, .. } | EnvSet { env, .. } | EnvUp { env, .. } | NewClosure { env, .. } => v.push(env),
         ArrayGet { arr, .. } | ArraySet { arr, .. } | ArrayLen { arr, .. } => v.push(arr),
         StrLen { s, .. } | StrIndex { s, .. } => v.push(s),
-        ToStrRef { src, .. } | Print { src } => v.push(src),
+        ToStrRef { src, .. } | Print { src } | CheckNonNull { src, .. } => v.push(src),
+        NewObject { env, .. } => v.push(env),
+        ObjEnv { obj, .. }
+        | GetField { obj, .. }
+        | SetField { obj, .. }
+        | InstanceOf { obj, .. }
+        | Cast { obj, .. }
+        | CastNonNull { obj, .. } => v.push(obj),
+        CallVirtual { base, nargs, .. } => {
+            v.push(base);
+            if nargs > 0 {
+                v.push(Reg(base.0 + 1))
+            }
+        }
         _ => {}
     }
     v
 }
 
-fn verify_function(program: &Program, f: &Function, errors: &mut Vec<VerifyError>) {
+fn verify_function(program: &Program, limits: &Limits, f: &Function, errors: &mut Vec<VerifyError>) {
     let mut err = |pc: Option<usize>, message: String| {
         errors.push(VerifyError { func: f.name.clone(), pc, message });
     };
@@ -128,15 +226,38 @@ fn verify_function(program: &Program, f: &Function, errors: &mut Vec<VerifyError
                 Operand::Layout(l) if l.0 as usize >= program.env_layouts.len() => {
                     err(Some(pc), format!("env layout L{} out of range", l.0))
                 }
+                Operand::Class(c) if c.0 as usize >= program.classes.len() => {
+                    err(Some(pc), format!("class C{} out of range", c.0))
+                }
                 _ => {}
             }
         }
         if !regs_ok {
             continue;
         }
+        // Fields and vtable slots.
+        match *instr {
+            Instr::GetField { field, .. } | Instr::SetField { field, .. } if field as usize >= limits.max_fields => {
+                err(Some(pc), format!("field {field} out of range (no class has more than {})", limits.max_fields))
+            }
+            Instr::CallVirtual { slot, nargs, .. } => {
+                if slot as usize >= limits.max_slots {
+                    err(
+                        Some(pc),
+                        format!("vtable slot {slot} out of range (no class has more than {})", limits.max_slots),
+                    )
+                }
+                if nargs == 0 {
+                    err(Some(pc), "callv without a receiver argument".into())
+                }
+            }
+            _ => {}
+        }
         // Call windows.
         match *instr {
-            Instr::Call { base, nargs, .. } | Instr::CallDirect { base, nargs, .. }
+            Instr::Call { base, nargs, .. }
+            | Instr::CallDirect { base, nargs, .. }
+            | Instr::CallVirtual { base, nargs, .. }
                 if base.0 as usize + nargs as usize >= nregs =>
             {
                 err(Some(pc), format!("call window r{}+{} exceeds nregs {nregs}", base.0, nargs));
@@ -209,7 +330,13 @@ mod tests {
     use crate::builder::*;
 
     fn program_of(f: Function) -> Program {
-        Program { file_name: "t.oort".into(), functions: vec![f], env_layouts: vec![], entry: FuncId(0) }
+        Program {
+            file_name: "t.oort".into(),
+            functions: vec![f],
+            env_layouts: vec![],
+            classes: vec![],
+            entry: FuncId(0),
+        }
     }
 
     fn errors_of(f: Function) -> Vec<String> {
