@@ -113,19 +113,28 @@ fn break_continue() {
 
 #[test]
 fn unsupported_constructs() {
-    err("class C { x: int32; }", &["1:1 classes are not supported yet"]);
     err("@top: print 1;", &["1:1 labels are not supported yet"]);
     err("@top: goto top;", &["1:1 labels are not supported yet", "1:7 `goto` is not supported yet"]);
-    err("f () { print this; }", &["1:14 `this` is not supported yet"]);
-    err(
-        "class C {} x := new C ();",
-        &["1:1 classes are not supported yet", "1:17 `new` of a class is not supported yet"],
-    );
-    err("x: object = null;", &["1:4 the `object` type is not supported yet"]);
     err("x: label = null;", &["1:4 the `label` type is not supported yet"]);
-    err("x: string! = \"a\";", &["1:4 non-null types `T!` are not supported yet"]);
-    err("s := \"a\"; print s is string;", &["1:17 `is` is not supported yet"]);
-    err("s := \"a\"; t := s as string;", &["1:16 `as` with reference types is not supported yet"]);
+}
+
+#[test]
+fn class_errors() {
+    err("f () { print this; }", &["1:14 `this` can only be used in a method"]);
+    err("class C { m () { super.m (); } }", &["1:18 `super` used in class `C`, which has no superclass"]);
+    err("s := \"a\"; print s is string;", &["1:22 `is` needs a class type, found `string`"]);
+    err(
+        "s := \"a\"; t := s as string;",
+        &["1:16 cannot convert `string` to `string` with `as`: `as` casts references to classes"],
+    );
+    err("class C {} x: C! = null;", &["1:20 mismatched types: expected `C!`, found `null`"]);
+    err(
+        "class A : B {} class B : A {}",
+        &["1:7 class `A` inherits from itself", "1:22 class `B` inherits from itself"],
+    );
+    err("x := new int32 ();", &["1:10 `new` needs a class, found `int32`"]);
+    err("class C { x: int32; x () {} }", &["1:21 duplicate member `x` in class `C`"]);
+    err("class C { init (a: int32) {} } c := new C ();", &["1:38 `new C` takes 1 argument but 0 were given"]);
 }
 
 #[test]
@@ -403,9 +412,9 @@ fn bad_operands() {
 #[test]
 fn assignment_targets() {
     err("f () {} f = f;", &["1:9 cannot assign to a function"]);
-    err("1 = 2;", &["1:1 invalid assignment target: expected a variable or an array element"]);
+    err("1 = 2;", &["1:1 invalid assignment target: expected a variable, field or array element"]);
     err("s := \"ab\"; s[0] = 1;", &["1:12 cannot assign to a character of a string: strings are immutable"]);
-    err("a := [1]; a.length = 2;", &["1:11 invalid assignment target: expected a variable or an array element"]);
+    err("a := [1]; a.length = 2;", &["1:11 invalid assignment target: expected a variable, field or array element"]);
     err("b := true; b++;", &["1:12 `++`/`--` need a numeric variable or element, found `bool`"]);
     err("b := true; b += true;", &["1:12 operator `+=` cannot be applied to `bool`"]);
     err("x := 1; x += 1.5;", &["1:14 mismatched types: expected `int32`, found `double`"]);
