@@ -131,7 +131,7 @@ fn class_errors() {
     err("class A : B {} class B : A {}", &["1:22 class `B` inherits from itself"]);
     err("x := new int32 ();", &["1:10 `new` needs a class, found `int32`"]);
     err("class C { x: int32; x () {} }", &["1:21 duplicate member `x` in class `C`"]);
-    err("class C { init (a: int32) {} } c := new C ();", &["1:38 `new C` takes 1 argument but 0 were given"]);
+    err("class C { init (a: int32) {} } c := new C ();", &["1:37 `new C` takes 1 argument but 0 were given"]);
 }
 
 #[test]
