@@ -62,6 +62,9 @@ struct CompileOpts {
     /// Collect garbage at every allocation (slow; for testing the collector).
     #[arg(long)]
     gc_stress: bool,
+    /// After the run, print the garbage collector's statistics to stderr.
+    #[arg(long)]
+    gc_stats: bool,
 }
 
 /// Parses `123`, `64k`, `256m`, `1g` (binary multiples) into a byte count.
@@ -178,8 +181,12 @@ fn drive(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> u8 
             return EXIT_INTERNAL;
         }
     };
+    let start = std::time::Instant::now();
     let result = vm.run(out);
     let _ = out.flush();
+    if opts.gc_stats {
+        let _ = write!(err, "{}", gc_stats_text(&vm.gc_stats(), start.elapsed()));
+    }
     match result {
         Ok(()) => 0,
         Err(e) => {
@@ -187,6 +194,27 @@ fn drive(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> u8 
             EXIT_RUNTIME
         }
     }
+}
+
+/// The `--gc-stats` report.
+fn gc_stats_text(s: &oort_vm::heap::GcStats, total: std::time::Duration) -> String {
+    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    format!(
+        "gc: {} collections; allocated {} objects, {:.1} MiB; freed {} objects\n\
+         gc: peak heap {:.1} MiB; live after last collection {} objects, {:.1} MiB\n\
+         gc: mark {:.1} ms, sweep {:.1} ms, of {:.1} ms run time\n",
+        s.collections,
+        s.objects_allocated_total,
+        mib(s.bytes_allocated_total),
+        s.objects_freed_total,
+        mib(s.peak_heap_bytes as u64),
+        s.live_objects,
+        mib(s.live_bytes as u64),
+        ms(s.mark_time),
+        ms(s.sweep_time),
+        ms(total),
+    )
 }
 
 fn read_source(path: &PathBuf) -> Result<SourceFile, String> {

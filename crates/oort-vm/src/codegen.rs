@@ -105,10 +105,8 @@ impl<'a> FnGen<'a> {
     fn run(mut self) -> Result<crate::bytecode::Function, crate::builder::BuildError> {
         let order = self.f.reverse_postorder();
         let labels: IndexMap<oort_ir::Block, Label> = order.iter().map(|&b| (b, self.b.new_label())).collect();
-        // The null register is set once at entry (registers start zeroed, but say so).
-        self.set_span(self.f.span);
-        let null = self.null();
-        self.b.emit(Instr::LoadNull { dst: null });
+        // The null register needs no initialization: the VM zeroes every register but
+        // the parameters on entry, and nothing ever writes this one.
         for (pos, &blk) in order.iter().enumerate() {
             self.b.bind(labels[&blk]);
             let data = self.f.block(blk);
@@ -166,8 +164,10 @@ impl<'a> FnGen<'a> {
         self.b.finish()
     }
 
-    /// Moves `args` into a fresh window whose first slot has kind `head`; returns its base.
-    fn fill_window(&mut self, head: Option<(RegKind, Reg)>, args: &[Var]) -> Reg {
+    /// Moves `args` into a window whose first slot has kind `head.0` and receives
+    /// `head.1` (nothing is moved when that is `None`: the callee slot of `callv`, which the
+    /// VM ignores); returns its base.
+    fn fill_window(&mut self, head: Option<(RegKind, Option<Reg>)>, args: &[Var]) -> Reg {
         let mut kinds: Vec<RegKind> = head.iter().map(|h| h.0).collect();
         kinds.extend(args.iter().map(|&a| kind(self.f.var_ty(a))));
         if kinds.is_empty() {
@@ -176,7 +176,9 @@ impl<'a> FnGen<'a> {
         let base = self.window(kinds);
         let mut at = base.0;
         if let Some((_, src)) = head {
-            self.b.emit(Instr::Move { dst: base, src });
+            if let Some(src) = src {
+                self.b.emit(Instr::Move { dst: base, src });
+            }
             at += 1;
         }
         for &a in args {
@@ -350,18 +352,17 @@ impl<'a> FnGen<'a> {
                     Some(e) => self.r(*e),
                     None => self.null(),
                 };
-                let base = self.fill_window(Some((RegKind::Ref, env)), args);
+                let base = self.fill_window(Some((RegKind::Ref, Some(env))), args);
                 let func = self.ids[func.index()];
                 self.b.emit(Instr::CallDirect { dst: d.unwrap_or(base), func, base, nargs });
             }
             Callee::Closure(c) => {
                 let c = self.r(*c);
-                let base = self.fill_window(Some((RegKind::Ref, c)), args);
+                let base = self.fill_window(Some((RegKind::Ref, Some(c))), args);
                 self.b.emit(Instr::Call { dst: d.unwrap_or(base), base, nargs });
             }
             Callee::Virtual { slot } => {
-                let null = self.null();
-                let base = self.fill_window(Some((RegKind::Ref, null)), args);
+                let base = self.fill_window(Some((RegKind::Ref, None)), args);
                 self.b.emit(Instr::CallVirtual { dst: d.unwrap_or(base), slot: *slot as u16, base, nargs });
             }
             Callee::Builtin(Builtin::Str) => {
