@@ -323,6 +323,12 @@ pub enum Terminator {
         default: Block,
     },
     Return(Option<Var>),
+    /// `goto f (args);`: the callee replaces this activation and returns its result
+    /// straight to our caller (a guaranteed tail call).
+    TailCall {
+        callee: Callee,
+        args: Vec<Var>,
+    },
     /// A block whose end cannot be reached (after lowering, before it is filled).
     Unreachable,
 }
@@ -337,7 +343,7 @@ impl Terminator {
                 v.push(*default);
                 v
             }
-            Terminator::Return(_) | Terminator::Unreachable => smallvec::SmallVec::new(),
+            Terminator::Return(_) | Terminator::TailCall { .. } | Terminator::Unreachable => smallvec::SmallVec::new(),
         }
     }
 
@@ -350,7 +356,7 @@ impl Terminator {
                 v.push(default);
                 v
             }
-            Terminator::Return(_) | Terminator::Unreachable => Vec::new(),
+            Terminator::Return(_) | Terminator::TailCall { .. } | Terminator::Unreachable => Vec::new(),
         }
     }
 }

@@ -990,6 +990,13 @@ impl<'a> FnLower<'a> {
                 self.terminate(Terminator::Return(v), span);
             }
             StmtKind::Switch { scrutinee, cases } => self.switch(s, *scrutinee, cases, span),
+            StmtKind::Goto(e) if self.cx.sema.tail_calls.contains(&s) => {
+                if let ExprKind::Call { callee, args } = &ast.expr(*e).kind
+                    && let Ok((callee, args)) = self.call_parts(*e, *callee, args, span)
+                {
+                    self.terminate(Terminator::TailCall { callee, args }, span);
+                }
+            }
             StmtKind::Label(_) | StmtKind::Goto(_) | StmtKind::Error => {
                 // Rejected by the type checker before lowering runs.
             }
@@ -1385,8 +1392,26 @@ impl<'a> FnLower<'a> {
 
     fn call(&mut self, e: ExprId, callee: ExprId, args: &[ExprId], span: Span) -> Option<Var> {
         let ret = self.cx.ty(self.ty_of(e));
+        let (callee, argv) = match self.call_parts(e, callee, args, span) {
+            Ok(parts) => parts,
+            Err(value) => return Some(value),
+        };
+        let dst = ret.map(|t| self.temp(t));
+        self.emit(dst, Op::Call { callee, args: argv }, span);
+        dst
+    }
+
+    /// Evaluates the callee and arguments of a call; `Err` holds the value of a call that
+    /// is not an IR call (`substring`, or an erroneous call).
+    fn call_parts(
+        &mut self,
+        e: ExprId,
+        callee: ExprId,
+        args: &[ExprId],
+        span: Span,
+    ) -> Result<(Callee, Vec<Var>), Var> {
         let kind = self.cx.sema.calls.get(&e).copied().unwrap_or(CallKind::Error);
-        let (callee, argv) = match kind {
+        Ok(match kind {
             CallKind::Direct(g) => {
                 let argv = self.operands(args);
                 let env = self.env_for(g);
@@ -1424,19 +1449,16 @@ impl<'a> FnLower<'a> {
             }
             CallKind::Substring => {
                 let ExprKind::Member { base, .. } = self.cx.ast.expr(callee).kind else {
-                    return Some(self.constant(Const::Null, span));
+                    return Err(self.constant(Const::Null, span));
                 };
                 let mut all = vec![base];
                 all.extend_from_slice(args);
                 let vs = self.operands(&all);
                 let (string, from, to) = (vs[0], vs[1], vs[2]);
-                return Some(self.value(Ty::Ref, Op::Substring { string, from, to }, span));
+                return Err(self.value(Ty::Ref, Op::Substring { string, from, to }, span));
             }
-            CallKind::Error => return Some(self.constant(Const::I32(0), span)),
-        };
-        let dst = ret.map(|t| self.temp(t));
-        self.emit(dst, Op::Call { callee, args: argv }, span);
-        dst
+            CallKind::Error => return Err(self.constant(Const::I32(0), span)),
+        })
     }
 }
 

@@ -187,28 +187,7 @@ pub fn write_inst(s: &mut String, inst: &InstData) {
         Op::Print(v) => {
             let _ = write!(s, "print {v}");
         }
-        Op::Call { callee, args } => {
-            match callee {
-                Callee::Direct { func, env } => {
-                    let _ = write!(s, "call {func}");
-                    if let Some(e) = env {
-                        let _ = write!(s, " env {e}");
-                    }
-                }
-                Callee::Closure(c) => {
-                    let _ = write!(s, "call.closure {c}");
-                }
-                Callee::Builtin(b) => {
-                    let _ = write!(s, "call.builtin {}", b.name());
-                }
-                Callee::Virtual { slot } => {
-                    let _ = write!(s, "call.virtual {slot}");
-                }
-            }
-            s.push_str(" (");
-            write_list(s, args);
-            s.push(')');
-        }
+        Op::Call { callee, args } => write_call(s, "call", callee, args),
         Op::NewArray { elem, len } => {
             let _ = write!(s, "newarray.{elem} {len}");
         }
@@ -284,8 +263,33 @@ pub fn write_inst(s: &mut String, inst: &InstData) {
     }
 }
 
+/// `call f1 env v2 (v3, v4)`, `call.closure v5 ()`, … with `kw` as the keyword.
+fn write_call(s: &mut String, kw: &str, callee: &Callee, args: &[Var]) {
+    match callee {
+        Callee::Direct { func, env } => {
+            let _ = write!(s, "{kw} {func}");
+            if let Some(e) = env {
+                let _ = write!(s, " env {e}");
+            }
+        }
+        Callee::Closure(c) => {
+            let _ = write!(s, "{kw}.closure {c}");
+        }
+        Callee::Builtin(b) => {
+            let _ = write!(s, "{kw}.builtin {}", b.name());
+        }
+        Callee::Virtual { slot } => {
+            let _ = write!(s, "{kw}.virtual {slot}");
+        }
+    }
+    s.push_str(" (");
+    write_list(s, args);
+    s.push(')');
+}
+
 pub fn write_term(s: &mut String, t: &Terminator) {
     match t {
+        Terminator::TailCall { callee, args } => write_call(s, "tailcall", callee, args),
         Terminator::Jump(b) => {
             let _ = write!(s, "jump {b}");
         }

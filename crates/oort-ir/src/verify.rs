@@ -135,6 +135,12 @@ fn verify_function(m: &Module, idx: FnIdx, f: &Function, errs: &mut Vec<String>)
                 (Some(_), None) => cx.err(format!("{what}: value returned from a void function")),
                 (None, Some(_)) => cx.err(format!("{what}: no value returned")),
             },
+            Terminator::TailCall { callee, args } => {
+                let ret = check_call(&mut cx, callee, args, None, &what);
+                if matches!(callee, Callee::Direct { .. }) && ret != f.ret {
+                    cx.err(format!("{what}: tail call returns {ret:?}, the function {:?}", f.ret));
+                }
+            }
             Terminator::Unreachable => cx.err(format!("{what}: reachable block ends in unreachable")),
         }
     }
@@ -189,50 +195,7 @@ fn check_inst(cx: &mut Ctx<'_>, inst: &InstData, b: Block) {
             cx.expect(*v, Ty::Ref, &what);
             None
         }
-        Op::Call { callee, args } => match callee {
-            Callee::Direct { func, env } => match cx.m.funcs.get(func.index()) {
-                None => {
-                    cx.err(format!("{what}: call of unknown function {func}"));
-                    return;
-                }
-                Some(g) => {
-                    if g.params as usize != args.len() {
-                        cx.err(format!("{what}: {func} takes {} arguments, got {}", g.params, args.len()));
-                    } else {
-                        for (i, a) in args.iter().enumerate() {
-                            cx.expect(*a, g.vars[i].ty, &what);
-                        }
-                    }
-                    match env {
-                        Some(e) => {
-                            cx.expect(*e, Ty::Ref, &what);
-                            if !g.takes_env {
-                                cx.err(format!("{what}: environment passed to {func}, which takes none"));
-                            }
-                        }
-                        None if g.takes_env => cx.err(format!("{what}: {func} needs an environment")),
-                        None => {}
-                    }
-                    g.ret
-                }
-            },
-            // Calls whose callee's signature the IR does not record: the operands must
-            // exist; the result has whatever type the front end gave it.
-            Callee::Closure(_) | Callee::Builtin(_) | Callee::Virtual { .. } => {
-                match callee {
-                    Callee::Closure(c) => cx.expect(*c, Ty::Ref, &what),
-                    Callee::Virtual { .. } => match args.first() {
-                        Some(r) => cx.expect(*r, Ty::Ref, &what),
-                        None => cx.err(format!("{what}: virtual call without a receiver")),
-                    },
-                    _ => {}
-                }
-                for a in args {
-                    cx.var(*a, &what);
-                }
-                inst.dst.and_then(|d| cx.var(d, &what))
-            }
-        },
+        Op::Call { callee, args } => check_call(cx, callee, args, inst.dst, &what),
         Op::NewArray { len, .. } => {
             cx.expect_int(*len, &what);
             Some(Ty::Ref)
@@ -334,5 +297,54 @@ fn check_inst(cx: &mut Ctx<'_>, inst: &InstData, b: Block) {
             cx.err(format!("{what}: value of instruction dropped"))
         }
         _ => {}
+    }
+}
+
+/// Checks a call's operands; returns the type of its result, when the callee's signature
+/// is known to the IR (a direct call), or the type of `dst`.
+fn check_call(cx: &mut Ctx<'_>, callee: &Callee, args: &[Var], dst: Option<Var>, what: &str) -> Option<Ty> {
+    match callee {
+        Callee::Direct { func, env } => match cx.m.funcs.get(func.index()) {
+            None => {
+                cx.err(format!("{what}: call of unknown function {func}"));
+                None
+            }
+            Some(g) => {
+                if g.params as usize != args.len() {
+                    cx.err(format!("{what}: {func} takes {} arguments, got {}", g.params, args.len()));
+                } else {
+                    for (i, a) in args.iter().enumerate() {
+                        cx.expect(*a, g.vars[i].ty, what);
+                    }
+                }
+                match env {
+                    Some(e) => {
+                        cx.expect(*e, Ty::Ref, what);
+                        if !g.takes_env {
+                            cx.err(format!("{what}: environment passed to {func}, which takes none"));
+                        }
+                    }
+                    None if g.takes_env => cx.err(format!("{what}: {func} needs an environment")),
+                    None => {}
+                }
+                g.ret
+            }
+        },
+        // Calls whose callee's signature the IR does not record: the operands must
+        // exist; the result has whatever type the front end gave it.
+        Callee::Closure(_) | Callee::Builtin(_) | Callee::Virtual { .. } => {
+            match callee {
+                Callee::Closure(c) => cx.expect(*c, Ty::Ref, what),
+                Callee::Virtual { .. } => match args.first() {
+                    Some(r) => cx.expect(*r, Ty::Ref, what),
+                    None => cx.err(format!("{what}: virtual call without a receiver")),
+                },
+                _ => {}
+            }
+            for a in args {
+                cx.var(*a, what);
+            }
+            dst.and_then(|d| cx.var(d, what))
+        }
     }
 }

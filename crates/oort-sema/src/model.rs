@@ -282,6 +282,8 @@ pub struct SemaInfo {
     /// The `Convert` nodes to a non-null type `T!` whose operand may be null: checked at
     /// run time.
     pub null_checks: IndexSet<ExprId>,
+    /// The `goto f (args);` statements: guaranteed tail calls.
+    pub tail_calls: IndexSet<StmtId>,
 }
 
 impl SemaInfo {

@@ -114,7 +114,7 @@ fn break_continue() {
 #[test]
 fn unsupported_constructs() {
     err("@top: print 1;", &["1:1 labels are not supported yet"]);
-    err("@top: goto top;", &["1:1 labels are not supported yet", "1:7 `goto` is not supported yet"]);
+    err("@top: goto top;", &["1:1 labels are not supported yet", "1:7 `goto` to a label is not supported yet"]);
     err("x: label = null;", &["1:4 the `label` type is not supported yet"]);
 }
 

@@ -1542,13 +1542,49 @@ impl Checker<'_> {
                 Some(StmtKind::Switch { scrutinee, cases })
             }
             StmtKind::Goto(e) => {
-                self.expr(e, None);
+                let t = self.expr(e, None);
+                if matches!(self.ast.expr(e).kind, ExprKind::Call { .. }) {
+                    self.tail_call(s, e, t);
+                }
                 None
             }
         };
         if let Some(k) = new {
             self.ast.stmts[s].kind = k;
         }
+    }
+
+    /// Checks `goto f (args);`: allowed only where `return f (args);` would be with no
+    /// conversion of the result, so the callee can return straight to our caller.
+    fn tail_call(&mut self, s: StmtId, call: ExprId, t: TyId) {
+        let span = self.span(call);
+        let callable = matches!(
+            self.sema.calls.get(&call),
+            Some(CallKind::Direct(_) | CallKind::Closure | CallKind::Virtual { .. } | CallKind::Super(_))
+        );
+        if !callable {
+            if !matches!(self.sema.calls.get(&call), Some(CallKind::Error) | None) {
+                self.error(span, "`goto` needs a call of a function, not of a built-in");
+            }
+            return;
+        }
+        let (ret, _) = self.ret.last().copied().unwrap_or((TyId::VOID, true));
+        if self.is_err(t) || self.is_err(ret) {
+            return;
+        }
+        let fits = t == ret || (self.sema.types.strip(t) == ret && matches!(self.kind(t), TyKind::NonNull(_)));
+        if !fits {
+            let (a, b) = (self.show(ret), self.show(t));
+            self.diags.push(
+                Diagnostic::error(
+                    span,
+                    format!("a tail call must return the function's own type: expected `{a}`, found `{b}`"),
+                )
+                .with_note("`goto f (args);` is allowed only where `return f (args);` would be, without a conversion"),
+            );
+            return;
+        }
+        self.sema.tail_calls.insert(s);
     }
 
     /// Value of an integer constant expression (after conversion), wrapped to its type.

@@ -537,12 +537,28 @@ instrs! {
     /// `dst` = `r(src)`, or the runtime error "null dereference" if it is null (a value
     /// converted to a non-null type `T!`).
     CheckNonNull { dst: Reg, src: Reg } => "nonnull", Ref;
+    /// Tail call of the closure in `r(base)` with args `r(base+1) ..= r(base+nargs)`: the
+    /// callee replaces the running frame and returns to its caller (`goto f (…)`), so a
+    /// chain of tail calls runs in constant stack space.
+    TailCall { base: Reg, nargs: u8 } => "tcall", None;
+    /// Tail call of function `func` with environment `r(base)`.
+    TailCallDirect { func: FuncId, base: Reg, nargs: u8 } => "tcalld", None;
+    /// Tail call through the receiver's vtable (the receiver is `r(base+1)`).
+    TailCallVirtual { slot: u16, base: Reg, nargs: u8 } => "tcallv", None;
 }
 
 impl Instr {
     /// Whether control never falls through to the next instruction.
     pub fn is_terminator(&self) -> bool {
-        matches!(self, Instr::Jump { .. } | Instr::Ret { .. } | Instr::RetVoid {})
+        matches!(
+            self,
+            Instr::Jump { .. }
+                | Instr::Ret { .. }
+                | Instr::RetVoid {}
+                | Instr::TailCall { .. }
+                | Instr::TailCallDirect { .. }
+                | Instr::TailCallVirtual { .. }
+        )
     }
 
     /// The jump target, if this is a jump.

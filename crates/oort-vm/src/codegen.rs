@@ -154,6 +154,7 @@ impl<'a> FnGen<'a> {
                 Terminator::Return(None) => {
                     self.b.emit(Instr::RetVoid {});
                 }
+                Terminator::TailCall { callee, args } => self.tail_call(callee, args),
                 Terminator::Unreachable => {
                     // The verifier rejects reachable `unreachable` blocks; keep the
                     // bytecode well formed anyway.
@@ -340,6 +341,36 @@ impl<'a> FnGen<'a> {
                 } else {
                     Instr::Cast { dst, obj, class }
                 });
+            }
+        }
+    }
+
+    /// `goto f (args);`: the arguments go to a window, and the callee replaces the frame.
+    fn tail_call(&mut self, callee: &Callee, args: &[Var]) {
+        let nargs = args.len() as u8;
+        match callee {
+            Callee::Direct { func, env } => {
+                let env = match env {
+                    Some(e) => self.r(*e),
+                    None => self.null(),
+                };
+                let base = self.fill_window(Some((RegKind::Ref, Some(env))), args);
+                let func = self.ids[func.index()];
+                self.b.emit(Instr::TailCallDirect { func, base, nargs });
+            }
+            Callee::Closure(c) => {
+                let c = self.r(*c);
+                let base = self.fill_window(Some((RegKind::Ref, Some(c))), args);
+                self.b.emit(Instr::TailCall { base, nargs });
+            }
+            Callee::Virtual { slot } => {
+                let base = self.fill_window(Some((RegKind::Ref, None)), args);
+                self.b.emit(Instr::TailCallVirtual { slot: *slot as u16, base, nargs });
+            }
+            Callee::Builtin(_) => {
+                // The type checker allows no tail call of a built-in; keep the bytecode
+                // well formed anyway.
+                self.b.emit(Instr::RetVoid {});
             }
         }
     }

@@ -588,6 +588,31 @@ impl Vm {
                 pc = 0;
             }};
         }
+        // A tail call: the callee takes over the running frame (same base, same return
+        // destination); the arguments move down to its parameter registers.
+        macro_rules! do_tail_call {
+            ($callee:expr, $env:expr, $b:expr, $nargs:expr) => {{
+                let callee_idx: usize = $callee;
+                let callee: &Function = program.functions.get_unchecked(callee_idx);
+                let nregs = callee.nregs as usize;
+                let top = base + nregs;
+                if top > nslots || top * 8 + frames.len() * FRAME_BYTES > max_stack {
+                    fail!("stack overflow")
+                }
+                let nargs = ($nargs as usize).min(callee.nparams as usize);
+                ptr::copy(rp.add(base + $b.0 as usize + 1), rp.add(base), nargs);
+                if nargs < nregs {
+                    ptr::write_bytes(rp.add(base + nargs), 0, nregs - nargs);
+                }
+                let frame = frames.last_mut().unwrap_unchecked();
+                frame.func = callee_idx as u32;
+                frame.env = $env;
+                func = callee;
+                code = &func.code;
+                kv = consts.get_unchecked(callee_idx);
+                pc = 0;
+            }};
+        }
         macro_rules! do_ret {
             ($val:expr) => {{
                 let val: Option<u64> = $val;
@@ -833,6 +858,26 @@ impl Vm {
                     CallDirect { dst, func: callee, base: b, nargs } => {
                         let env = reg!(b);
                         do_call!(callee.0 as usize, env, b, nargs, dst);
+                    }
+                    TailCall { base: b, nargs } => {
+                        let clo = nonnull!(reg!(b));
+                        if heap::kind_of(clo) != ObjKind::Closure {
+                            fail!("call of a non-function value")
+                        }
+                        let c = &*(clo as *const ClosureObj);
+                        do_tail_call!(c.func.0 as usize, c.env, b, nargs);
+                    }
+                    TailCallDirect { func: callee, base: b, nargs } => {
+                        let env = reg!(b);
+                        do_tail_call!(callee.0 as usize, env, b, nargs);
+                    }
+                    TailCallVirtual { slot, base: b, nargs } => {
+                        let recv = obj!(reg!(Reg(b.0 + 1)));
+                        let vtable = &program.classes.get_unchecked(recv.class as usize).vtable;
+                        let Some(&callee) = vtable.get(slot as usize) else {
+                            fail!("internal error: vtable slot {slot} out of range")
+                        };
+                        do_tail_call!(callee.0 as usize, 0, b, nargs);
                     }
                     CallBuiltin { dst, builtin, base: b, nargs: _ } => {
                         macro_rules! arg {

@@ -170,12 +170,13 @@ fn ref_uses(i: &Instr) -> smallvec::SmallVec<[Reg; 2]> {
         | InstanceOf { obj, .. }
         | Cast { obj, .. }
         | CastNonNull { obj, .. } => v.push(obj),
-        CallVirtual { base, nargs, .. } => {
+        CallVirtual { base, nargs, .. } | TailCallVirtual { base, nargs, .. } => {
             v.push(base);
             if nargs > 0 {
                 v.push(Reg(base.0 + 1))
             }
         }
+        TailCall { base, .. } | TailCallDirect { base, .. } => v.push(base),
         _ => {}
     }
     v
@@ -240,7 +241,7 @@ fn verify_function(program: &Program, limits: &Limits, f: &Function, errors: &mu
             Instr::GetField { field, .. } | Instr::SetField { field, .. } if field as usize >= limits.max_fields => {
                 err(Some(pc), format!("field {field} out of range (no class has more than {})", limits.max_fields))
             }
-            Instr::CallVirtual { slot, nargs, .. } => {
+            Instr::CallVirtual { slot, nargs, .. } | Instr::TailCallVirtual { slot, nargs, .. } => {
                 if slot as usize >= limits.max_slots {
                     err(
                         Some(pc),
@@ -258,6 +259,9 @@ fn verify_function(program: &Program, limits: &Limits, f: &Function, errors: &mu
             Instr::Call { base, nargs, .. }
             | Instr::CallDirect { base, nargs, .. }
             | Instr::CallVirtual { base, nargs, .. }
+            | Instr::TailCall { base, nargs }
+            | Instr::TailCallDirect { base, nargs, .. }
+            | Instr::TailCallVirtual { base, nargs, .. }
                 if base.0 as usize + nargs as usize >= nregs =>
             {
                 err(Some(pc), format!("call window r{}+{} exceeds nregs {nregs}", base.0, nargs));
@@ -280,7 +284,7 @@ fn verify_function(program: &Program, limits: &Limits, f: &Function, errors: &mu
             }
             _ => {}
         }
-        if let Instr::CallDirect { func, base, nargs, .. } = *instr
+        if let Instr::CallDirect { func, base, nargs, .. } | Instr::TailCallDirect { func, base, nargs } = *instr
             && let Some(callee) = program.functions.get(func.0 as usize)
         {
             if callee.nparams != nargs as u16 {
