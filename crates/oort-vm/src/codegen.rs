@@ -345,9 +345,9 @@ impl<'a> FnGen<'a> {
         }
     }
 
-    /// `goto f (args);`: the arguments go to a window, and the callee replaces the frame.
-    fn tail_call(&mut self, callee: &Callee, args: &[Var]) {
-        let nargs = args.len() as u8;
+    /// Fills the call window of a call of a function (not a built-in); returns the window
+    /// and what the call instruction needs to know about the callee.
+    fn function_call_window(&mut self, callee: &Callee, args: &[Var]) -> (Reg, Target) {
         match callee {
             Callee::Direct { func, env } => {
                 let env = match env {
@@ -355,46 +355,47 @@ impl<'a> FnGen<'a> {
                     None => self.null(),
                 };
                 let base = self.fill_window(Some((RegKind::Ref, Some(env))), args);
-                let func = self.ids[func.index()];
-                self.b.emit(Instr::TailCallDirect { func, base, nargs });
+                (base, Target::Direct(self.ids[func.index()]))
             }
             Callee::Closure(c) => {
                 let c = self.r(*c);
-                let base = self.fill_window(Some((RegKind::Ref, Some(c))), args);
-                self.b.emit(Instr::TailCall { base, nargs });
+                (self.fill_window(Some((RegKind::Ref, Some(c))), args), Target::Closure)
             }
             Callee::Virtual { slot } => {
-                let base = self.fill_window(Some((RegKind::Ref, None)), args);
-                self.b.emit(Instr::TailCallVirtual { slot: *slot as u16, base, nargs });
+                (self.fill_window(Some((RegKind::Ref, None)), args), Target::Virtual(*slot as u16))
             }
-            Callee::Builtin(_) => {
-                // The type checker allows no tail call of a built-in; keep the bytecode
-                // well formed anyway.
-                self.b.emit(Instr::RetVoid {});
-            }
+            Callee::Builtin(_) => unreachable!("built-ins have no call window of this shape"),
         }
+    }
+
+    /// `goto f (args);`: the arguments go to a window, and the callee replaces the frame.
+    fn tail_call(&mut self, callee: &Callee, args: &[Var]) {
+        let nargs = args.len() as u8;
+        if matches!(callee, Callee::Builtin(_)) {
+            // The type checker allows no tail call of a built-in; keep the bytecode well
+            // formed anyway.
+            self.b.emit(Instr::RetVoid {});
+            return;
+        }
+        let (base, target) = self.function_call_window(callee, args);
+        self.b.emit(match target {
+            Target::Direct(func) => Instr::TailCallDirect { func, base, nargs },
+            Target::Closure => Instr::TailCall { base, nargs },
+            Target::Virtual(slot) => Instr::TailCallVirtual { slot, base, nargs },
+        });
     }
 
     fn call(&mut self, d: Option<Reg>, callee: &Callee, args: &[Var]) {
         let nargs = args.len() as u8;
         match callee {
-            Callee::Direct { func, env } => {
-                let env = match env {
-                    Some(e) => self.r(*e),
-                    None => self.null(),
-                };
-                let base = self.fill_window(Some((RegKind::Ref, Some(env))), args);
-                let func = self.ids[func.index()];
-                self.b.emit(Instr::CallDirect { dst: d.unwrap_or(base), func, base, nargs });
-            }
-            Callee::Closure(c) => {
-                let c = self.r(*c);
-                let base = self.fill_window(Some((RegKind::Ref, Some(c))), args);
-                self.b.emit(Instr::Call { dst: d.unwrap_or(base), base, nargs });
-            }
-            Callee::Virtual { slot } => {
-                let base = self.fill_window(Some((RegKind::Ref, None)), args);
-                self.b.emit(Instr::CallVirtual { dst: d.unwrap_or(base), slot: *slot as u16, base, nargs });
+            Callee::Direct { .. } | Callee::Closure(_) | Callee::Virtual { .. } => {
+                let (base, target) = self.function_call_window(callee, args);
+                let dst = d.unwrap_or(base);
+                self.b.emit(match target {
+                    Target::Direct(func) => Instr::CallDirect { dst, func, base, nargs },
+                    Target::Closure => Instr::Call { dst, base, nargs },
+                    Target::Virtual(slot) => Instr::CallVirtual { dst, slot, base, nargs },
+                });
             }
             Callee::Builtin(Builtin::Str) => {
                 let (dst, src) = (d.expect("str has a result"), self.r(args[0]));
@@ -426,6 +427,13 @@ impl<'a> FnGen<'a> {
             }
         }
     }
+}
+
+/// What a call instruction needs to know about its callee.
+enum Target {
+    Direct(FuncId),
+    Closure,
+    Virtual(u16),
 }
 
 fn to_str(ty: Ty, dst: Reg, src: Reg) -> Instr {
