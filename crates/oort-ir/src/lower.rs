@@ -224,7 +224,7 @@ impl<'a> Cx<'a> {
                         self.closure_env_scope(k).map(|es| self.sema.scope(es).func)
                     }
                     Use::ClassEnv(c) if self.class_needs_env(c) => {
-                        self.env_scope_from(Some(self.sema.classes[&c].decl_scope)).map(|es| self.sema.scope(es).func)
+                        self.class_env_scope(c).map(|es| self.sema.scope(es).func)
                     }
                     _ => None,
                 };
@@ -239,6 +239,12 @@ impl<'a> Cx<'a> {
                 break;
             }
         }
+    }
+
+    /// The environment the methods of class `c` close over: that of the innermost
+    /// environment-bearing scope around the class's declaration.
+    fn class_env_scope(&self, c: ClassId) -> Option<ScopeId> {
+        self.env_scope_from(Some(self.sema.classes[&c].decl_scope))
     }
 
     /// Whether methods of class `c` (or of an ancestor, whose environment `c` forwards)
@@ -682,14 +688,8 @@ impl<'a> FnLower<'a> {
         let span = self.cx.ast.class(c).span;
         let this = Var(0);
         if let Some(p) = info.parent {
-            let pl = &self.cx.classes[&p];
-            if let Some(slot) = pl.env_slot {
-                let es = self.cx.env_scope_from(Some(self.cx.sema.classes[&p].decl_scope));
-                if let Some(env) = es.and_then(|es| self.env_of(es)) {
-                    self.emit(None, Op::SetField { obj: this, slot, value: env }, span);
-                }
-            }
-            if !pl.trivial_init {
+            self.store_class_env(this, p, span);
+            if !self.cx.classes[&p].trivial_init {
                 let func = self.cx.fn_idx[&self.cx.sema.classes[&p].field_init];
                 self.emit(None, Op::Call { callee: Callee::Direct { func, env: None }, args: vec![this] }, span);
             }
@@ -708,18 +708,29 @@ impl<'a> FnLower<'a> {
         }
     }
 
+    /// Stores into `obj`'s hidden slot for class `c` (if it has one) the environment `c`'s
+    /// methods close over, as seen from here.
+    fn store_class_env(&mut self, obj: Var, c: ClassId, span: Span) {
+        if let Some(slot) = self.cx.classes[&c].env_slot
+            && let Some(env) = self.cx.class_env_scope(c).and_then(|es| self.env_of(es))
+        {
+            self.emit(None, Op::SetField { obj, slot, value: env }, span);
+        }
+    }
+
+    /// The current value of variable `v`.
+    fn load_var(&mut self, v: VarId, span: Span) -> Var {
+        let place = self.var_place(v);
+        self.load(&place, span)
+    }
+
     /// `new C (args)`.
     fn new_object(&mut self, c: ClassId, args: &[ExprId], span: Span) -> Var {
         let argv = self.operands(args);
         let layout = &self.cx.classes[&c];
-        let (index, env_slot, trivial) = (layout.index, layout.env_slot, layout.trivial_init);
+        let (index, trivial) = (layout.index, layout.trivial_init);
         let obj = self.value(Ty::Ref, Op::NewObject { class: index }, span);
-        if let Some(slot) = env_slot {
-            let es = self.cx.env_scope_from(Some(self.cx.sema.classes[&c].decl_scope));
-            if let Some(env) = es.and_then(|es| self.env_of(es)) {
-                self.emit(None, Op::SetField { obj, slot, value: env }, span);
-            }
-        }
+        self.store_class_env(obj, c, span);
         let info = &self.cx.sema.classes[&c];
         if !trivial {
             let func = self.cx.fn_idx[&info.field_init];
@@ -749,10 +760,7 @@ impl<'a> FnLower<'a> {
         match self.cx.ast.expr(e).kind {
             ExprKind::Member { base, .. } => self.expr_value(base),
             _ => match self.cx.sema.names.get(&e).copied() {
-                Some(Res::Member { this, .. }) => {
-                    let place = self.var_place(this);
-                    self.load(&place, span)
-                }
+                Some(Res::Member { this, .. }) => self.load_var(this, span),
                 _ => self.constant(Const::Null, span),
             },
         }
@@ -1124,10 +1132,7 @@ impl<'a> FnLower<'a> {
             ExprKind::Bool(b) => self.constant(Const::Bool(*b), span),
             ExprKind::Null => self.constant(Const::Null, span),
             ExprKind::Name(_) | ExprKind::This => match self.cx.sema.names.get(&e).copied() {
-                Some(Res::Var(v)) => {
-                    let place = self.var_place(v);
-                    self.load(&place, span)
-                }
+                Some(Res::Var(v)) => self.load_var(v, span),
                 Some(Res::Member { .. }) => match self.member_value(e) {
                     Some(v) => v,
                     None => self.constant(Const::I32(0), span),
@@ -1437,10 +1442,7 @@ impl<'a> FnLower<'a> {
             }
             CallKind::Super(f) => {
                 let this = match self.cx.sema.names.get(&callee).copied() {
-                    Some(Res::Var(v)) => {
-                        let place = self.var_place(v);
-                        self.load(&place, span)
-                    }
+                    Some(Res::Var(v)) => self.load_var(v, span),
                     _ => self.constant(Const::Null, span),
                 };
                 let mut argv = vec![this];

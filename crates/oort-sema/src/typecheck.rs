@@ -490,7 +490,6 @@ impl Checker<'_> {
     /// every method.
     fn class_body(&mut self, c: ClassId) {
         let Some(info) = self.sema.classes.get(&c) else { return };
-        let fi = info.field_init;
         let fields = info.fields.clone();
         self.ret.push((TyId::VOID, false));
         let mut members = self.ast.class(c).members.clone();
@@ -503,7 +502,6 @@ impl Checker<'_> {
             }
         }
         self.ret.pop();
-        let _ = fi;
         self.ast.classes[c].members = members.clone();
         for m in members {
             if let Member::Method(f) = m {
