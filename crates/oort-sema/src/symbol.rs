@@ -164,6 +164,13 @@ impl<'a> Resolver<'a> {
     }
 
     fn new_var(&mut self, ident: Ident, kind: VarKind) -> VarId {
+        let id = self.add_var(ident, kind);
+        self.declare_value(ident, Value::Var(id));
+        id
+    }
+
+    /// Records a variable of the innermost scope without making its name visible.
+    fn add_var(&mut self, ident: Ident, kind: VarKind) -> VarId {
         let id = VarId(self.sema.vars.len() as u32);
         let scope = self.cur_scope().expect("scope");
         self.sema.vars.push(VarInfo {
@@ -176,7 +183,6 @@ impl<'a> Resolver<'a> {
             captured: false,
         });
         self.sema.scopes[scope.0 as usize].vars.push(id);
-        self.declare_value(ident, Value::Var(id));
         id
     }
 
@@ -383,7 +389,7 @@ impl<'a> Resolver<'a> {
             },
         );
         let span = self.ast.func(f).span;
-        let this = self.new_hidden_var(Ident { sym: self.this_sym, span });
+        let this = self.add_var(Ident { sym: self.this_sym, span }, VarKind::Param);
         if let Some(cx) = self.ctx.last_mut() {
             cx.this = Some((c, this));
         }
@@ -394,23 +400,6 @@ impl<'a> Resolver<'a> {
         body(self);
         self.pop_scope();
         self.ctx.pop();
-    }
-
-    /// A parameter no name can refer to (`this`).
-    fn new_hidden_var(&mut self, ident: Ident) -> VarId {
-        let id = VarId(self.sema.vars.len() as u32);
-        let scope = self.cur_scope().expect("scope");
-        self.sema.vars.push(VarInfo {
-            name: ident.sym,
-            span: ident.span,
-            kind: VarKind::Param,
-            ty: TyId::ERROR,
-            func: self.cur_func(),
-            scope,
-            captured: false,
-        });
-        self.sema.scopes[scope.0 as usize].vars.push(id);
-        id
     }
 
     /// The `this` parameter of the innermost method (of class `c`, if given), marked
