@@ -299,6 +299,8 @@ pub enum Op {
     /// The reference itself, after checking it is not null (the conversion of a value
     /// the compiler cannot prove non-null to a `T!` type).
     NullCheck(Var),
+    /// The value of label `n` ([`Function::labels`]) of the running activation.
+    MakeLabel(u32),
 }
 
 #[derive(Clone, PartialEq, Debug)]
@@ -329,6 +331,10 @@ pub enum Terminator {
         callee: Callee,
         args: Vec<Var>,
     },
+    /// `goto e;`: continue at the label value's label, in the activation it was created
+    /// in (a run-time error when null). Within this function it may only reach the blocks
+    /// of [`Function::labels`], which are entry points of the graph.
+    Goto(Var),
     /// A block whose end cannot be reached (after lowering, before it is filled).
     Unreachable,
 }
@@ -343,7 +349,9 @@ impl Terminator {
                 v.push(*default);
                 v
             }
-            Terminator::Return(_) | Terminator::TailCall { .. } | Terminator::Unreachable => smallvec::SmallVec::new(),
+            Terminator::Return(_) | Terminator::TailCall { .. } | Terminator::Goto(_) | Terminator::Unreachable => {
+                smallvec::SmallVec::new()
+            }
         }
     }
 
@@ -356,7 +364,9 @@ impl Terminator {
                 v.push(default);
                 v
             }
-            Terminator::Return(_) | Terminator::TailCall { .. } | Terminator::Unreachable => Vec::new(),
+            Terminator::Return(_) | Terminator::TailCall { .. } | Terminator::Goto(_) | Terminator::Unreachable => {
+                Vec::new()
+            }
         }
     }
 }
@@ -373,6 +383,19 @@ pub struct VarData {
     pub ty: Ty,
     /// The source name, for user variables; `None` for temporaries.
     pub name: Option<String>,
+    /// A variable of the activation (a parameter or local that lives in a register), as
+    /// opposed to a temporary. When a label re-enters an activation and it returns again,
+    /// its caller resumes with the temporaries it had at the call but with its variables
+    /// as they are now (LANGUAGE.md §6), so backends must know which is which.
+    pub shared: bool,
+}
+
+/// A label whose value the function takes ([`Op::MakeLabel`]): its block is an entry
+/// point of the function's graph.
+#[derive(Clone, PartialEq, Debug)]
+pub struct LabelData {
+    pub name: String,
+    pub block: Block,
 }
 
 #[derive(Clone, PartialEq, Debug)]
@@ -389,6 +412,8 @@ pub struct Function {
     pub insts: Vec<InstData>,
     pub blocks: Vec<BlockData>,
     pub entry: Block,
+    /// Labels whose values are taken; their blocks are entry points besides `entry`.
+    pub labels: Vec<LabelData>,
     pub span: Span,
 }
 
@@ -403,6 +428,7 @@ impl Function {
             insts: Vec::new(),
             blocks: Vec::new(),
             entry: Block(0),
+            labels: Vec::new(),
             span,
         };
         f.entry = f.new_block();
@@ -410,7 +436,7 @@ impl Function {
     }
 
     pub fn new_var(&mut self, ty: Ty, name: Option<String>) -> Var {
-        self.vars.push(VarData { ty, name });
+        self.vars.push(VarData { ty, name, shared: false });
         Var(self.vars.len() as u32 - 1)
     }
 
@@ -450,9 +476,23 @@ impl Function {
     pub fn reverse_postorder(&self) -> Vec<Block> {
         let mut seen = vec![false; self.blocks.len()];
         let mut post = Vec::with_capacity(self.blocks.len());
-        // Iterative DFS: (block, next successor index).
-        let mut stack: Vec<(Block, usize)> = vec![(self.entry, 0)];
-        seen[self.entry.index()] = true;
+        // Iterative DFS: (block, next successor index), from every entry point. The
+        // labels' blocks go first so that, reversed, `entry` comes first.
+        let roots = self.labels.iter().rev().map(|l| l.block).chain(std::iter::once(self.entry));
+        let mut stack: Vec<(Block, usize)> = Vec::new();
+        for root in roots {
+            if seen[root.index()] {
+                continue;
+            }
+            seen[root.index()] = true;
+            stack.push((root, 0));
+            self.dfs(&mut stack, &mut seen, &mut post);
+        }
+        post.reverse();
+        post
+    }
+
+    fn dfs(&self, stack: &mut Vec<(Block, usize)>, seen: &mut [bool], post: &mut Vec<Block>) {
         while let Some(&mut (b, ref mut i)) = stack.last_mut() {
             // Successors are visited last-first so that, reversed, the first successor
             // (the `then` of a branch, the body of a loop) is laid out first.
@@ -469,8 +509,6 @@ impl Function {
                 stack.pop();
             }
         }
-        post.reverse();
-        post
     }
 
     /// Predecessor lists of every block (reachable or not).
@@ -491,7 +529,7 @@ impl Function {
 pub fn inst_uses(op: &Op) -> smallvec::SmallVec<[Var; 4]> {
     use smallvec::smallvec;
     match op {
-        Op::Const(_) | Op::ClosureEnv => smallvec![],
+        Op::Const(_) | Op::ClosureEnv | Op::MakeLabel(_) => smallvec![],
         Op::Copy(v) | Op::Unary(_, _, v) | Op::ToStr(_, v) | Op::Print(v) => smallvec![*v],
         Op::Convert { src, .. } => smallvec![*src],
         Op::Binary(_, _, a, b) | Op::StrConcat(a, b) => smallvec![*a, *b],
@@ -539,6 +577,7 @@ pub fn has_side_effect(op: &Op) -> bool {
         | Op::EnvGet { .. }
         | Op::ClosureEnv
         | Op::NewClosure { .. }
+        | Op::MakeLabel(_)
         | Op::InstanceOf { .. } => false,
         Op::Binary(op, ty, _, _) => ty.is_int() && matches!(op, BinOp::Div | BinOp::Rem),
         Op::StrConcat(..)

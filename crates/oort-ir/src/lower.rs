@@ -23,15 +23,26 @@
 //! calls the nearest `init`. A bound method `o.m` is a closure over `o` of a small
 //! trampoline function that makes the virtual call.
 //!
+//! Labels: `@name:` starts a block; `goto name;` within the function is a jump to it. A
+//! label whose value is taken ([`Op::MakeLabel`]) is listed in [`Function::labels`], which
+//! makes its block an entry point of the graph. A label named by a nested function keeps
+//! its value in its scope's environment (its hidden variable, [`VarKind::Label`]), stored
+//! when the scope is entered; `goto e;` through a value is [`Terminator::Goto`]. Named
+//! variables in registers are marked [`crate::ir::VarData::shared`]: they are what a
+//! re-entered activation shares, while temporaries are restored per pending call.
+//!
 //! Lowering also reports a non-`void` function whose end is reachable ("missing
 //! return"): with the constant-condition rule of LANGUAGE.md §9, the control-flow graph
 //! built here is exactly what that check needs.
 
 use crate::ir::{
-    BinOp as IrBin, Block, Callee, ClassDef, Const, FnIdx, Function, Module, Op, Terminator, Ty, UnOp as IrUn, Var,
+    BinOp as IrBin, Block, Callee, ClassDef, Const, FnIdx, Function, LabelData, Module, Op, Terminator, Ty,
+    UnOp as IrUn, Var,
 };
 use indexmap::{IndexMap, IndexSet};
-use oort_sema::{CallKind, FuncInfo, IntTy, MemberRes, Res, ScopeId, ScopeKind, SemaInfo, TyId, TyKind, VarId};
+use oort_sema::{
+    CallKind, FuncInfo, IntTy, LabelId, MemberRes, Res, ScopeId, ScopeKind, SemaInfo, TyId, TyKind, VarId, VarKind,
+};
 use oort_syntax::ast::{Ast, BinOp, ClassId, ExprId, ExprKind, FuncId, FuncKind, Member, StmtId, StmtKind, UnOp};
 use oort_syntax::{Diagnostic, SourceFile, Span};
 
@@ -220,6 +231,7 @@ impl<'a> Cx<'a> {
             for &(f, u) in &uses {
                 let target = match u {
                     Use::Res(Res::Var(v) | Res::Member { this: v, .. }) => Some(self.sema.var(v).func),
+                    Use::Res(Res::Label(l)) => Some(self.sema.label(l).func),
                     Use::Res(Res::Func(k)) if self.needs_env.contains(&k) => {
                         self.closure_env_scope(k).map(|es| self.sema.scope(es).func)
                     }
@@ -556,6 +568,10 @@ struct FnLower<'a> {
     closure_env: Option<Var>,
     scope: ScopeId,
     loops: Vec<LoopCtx>,
+    /// The block each label of this function starts.
+    label_blocks: IndexMap<LabelId, Block>,
+    /// The index in [`Function::labels`] of each label whose value is taken.
+    label_index: IndexMap<LabelId, u32>,
     diags: Vec<Diagnostic>,
 }
 
@@ -570,6 +586,7 @@ impl<'a> FnLower<'a> {
         for &p in &info.params {
             let vi = cx.sema.var(p);
             let v = f.new_var(cx.ty(vi.ty).unwrap_or(Ty::I32), Some(cx.ast.name(vi.name).to_string()));
+            f.vars[v.index()].shared = true;
             regs.insert(p, v);
         }
         f.params = info.params.len() as u32;
@@ -586,6 +603,8 @@ impl<'a> FnLower<'a> {
             closure_env: None,
             scope: info.body_scope,
             loops: Vec::new(),
+            label_blocks: IndexMap::new(),
+            label_index: IndexMap::new(),
             diags: Vec::new(),
         }
     }
@@ -797,8 +816,37 @@ impl<'a> FnLower<'a> {
             let env = self.f.new_var(Ty::Ref, Some(format!("env.{}", s.0)));
             self.emit(Some(env), Op::NewEnv { parent, slots: tys }, span);
             self.envs.insert(s, env);
+            // Labels that nested functions name: their values, for those functions.
+            for (slot, &v) in slots.iter().enumerate() {
+                if let VarKind::Label(l) = self.cx.sema.var(v).kind {
+                    let value = self.label_value(l, span);
+                    self.emit(None, Op::EnvSet { env, slot: slot as u32, value }, span);
+                }
+            }
         }
         prev
+    }
+
+    /// The block label `l` starts.
+    fn label_block(&mut self, l: LabelId) -> Block {
+        let f = &mut self.f;
+        *self.label_blocks.entry(l).or_insert_with(|| f.new_block())
+    }
+
+    /// The value of label `l` of this function, in this activation.
+    fn label_value(&mut self, l: LabelId, span: Span) -> Var {
+        let block = self.label_block(l);
+        let n = match self.label_index.get(&l) {
+            Some(&n) => n,
+            None => {
+                let n = self.f.labels.len() as u32;
+                let name = self.cx.ast.name(self.cx.sema.label(l).name).to_string();
+                self.f.labels.push(LabelData { name, block });
+                self.label_index.insert(l, n);
+                n
+            }
+        };
+        self.value(Ty::Ref, Op::MakeLabel(n), span)
     }
 
     fn exit_scope(&mut self, prev: ScopeId) {
@@ -841,7 +889,11 @@ impl<'a> FnLower<'a> {
         } else {
             let name = self.cx.ast.name(info.name).to_string();
             let f = &mut self.f;
-            Place::Reg(*self.regs.entry(v).or_insert_with(|| f.new_var(ty, Some(name))))
+            Place::Reg(*self.regs.entry(v).or_insert_with(|| {
+                let r = f.new_var(ty, Some(name));
+                f.vars[r.index()].shared = true;
+                r
+            }))
         }
     }
 
@@ -1005,9 +1057,22 @@ impl<'a> FnLower<'a> {
                     self.terminate(Terminator::TailCall { callee, args }, span);
                 }
             }
-            StmtKind::Label(_) | StmtKind::Goto(_) | StmtKind::Error => {
-                // Rejected by the type checker before lowering runs.
+            StmtKind::Label(_) => {
+                if let Some(&l) = self.cx.sema.label_stmts.get(&s) {
+                    let b = self.label_block(l);
+                    self.jump_to(b, span);
+                }
             }
+            StmtKind::Goto(_) if let Some(&l) = self.cx.sema.local_gotos.get(&s) => {
+                let b = self.label_block(l);
+                self.terminate(Terminator::Jump(b), span);
+            }
+            StmtKind::Goto(e) => {
+                let v = self.expr_value(*e);
+                let at = self.span_of(*e);
+                self.terminate(Terminator::Goto(v), at);
+            }
+            StmtKind::Error => {}
         }
     }
 
@@ -1142,6 +1207,8 @@ impl<'a> FnLower<'a> {
                     let func = self.cx.fn_idx[&g];
                     self.value(Ty::Ref, Op::NewClosure { func, env }, span)
                 }
+                Some(Res::Label(l)) if self.cx.sema.label(l).func == self.fid => self.label_value(l, span),
+                Some(Res::Label(l)) => self.load_var(self.cx.sema.label(l).var, span),
                 _ => self.constant(Const::I32(0), span),
             },
             ExprKind::Unary(UnOp::Neg, a) if matches!(ast.expr(*a).kind, ExprKind::Int(_)) => {

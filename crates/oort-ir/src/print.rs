@@ -80,6 +80,9 @@ pub fn write_function(s: &mut String, idx: FnIdx, f: &Function) {
         }
         s.push('\n');
     }
+    for (i, l) in f.labels.iter().enumerate() {
+        let _ = writeln!(s, "    label{i} @{} = {}", l.name, l.block);
+    }
     for b in f.reverse_postorder() {
         let _ = writeln!(s, "{b}:");
         let data = f.block(b);
@@ -251,6 +254,9 @@ pub fn write_inst(s: &mut String, inst: &InstData) {
         Op::NullCheck(v) => {
             let _ = write!(s, "nullcheck {v}");
         }
+        Op::MakeLabel(n) => {
+            let _ = write!(s, "label label{n}");
+        }
         Op::Cast { obj, class, non_null } => {
             let _ = write!(s, "{} {obj}, c{class}", if *non_null { "cast.nonnull" } else { "cast" });
         }
@@ -292,6 +298,9 @@ pub fn write_term(s: &mut String, t: &Terminator) {
         Terminator::TailCall { callee, args } => write_call(s, "tailcall", callee, args),
         Terminator::Jump(b) => {
             let _ = write!(s, "jump {b}");
+        }
+        Terminator::Goto(v) => {
+            let _ = write!(s, "goto {v}");
         }
         Terminator::Branch { cond, then, els } => {
             let _ = write!(s, "br {cond}, {then}, {els}");

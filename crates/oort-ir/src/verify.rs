@@ -118,6 +118,14 @@ fn verify_function(m: &Module, idx: FnIdx, f: &Function, errs: &mut Vec<String>)
     if !cx.errs.is_empty() {
         return;
     }
+    for (i, l) in f.labels.iter().enumerate() {
+        if l.block.index() >= f.blocks.len() {
+            cx.err(format!("label{i} block {} out of range", l.block));
+        }
+    }
+    if !cx.errs.is_empty() {
+        return;
+    }
     let reachable = f.reverse_postorder();
     for &b in &reachable {
         let data = f.block(b);
@@ -141,6 +149,7 @@ fn verify_function(m: &Module, idx: FnIdx, f: &Function, errs: &mut Vec<String>)
                     cx.err(format!("{what}: tail call returns {ret:?}, the function {:?}", f.ret));
                 }
             }
+            Terminator::Goto(v) => cx.expect(*v, Ty::Ref, &what),
             Terminator::Unreachable => cx.err(format!("{what}: reachable block ends in unreachable")),
         }
     }
@@ -268,6 +277,12 @@ fn check_inst(cx: &mut Ctx<'_>, inst: &InstData, b: Block) {
             cx.expect(*obj, Ty::Ref, &what);
             cx.class(*class, &what);
             Some(Ty::Bool)
+        }
+        Op::MakeLabel(n) => {
+            if *n as usize >= cx.f.labels.len() {
+                cx.err(format!("{what}: label{n} out of range"));
+            }
+            Some(Ty::Ref)
         }
         Op::NullCheck(v) => {
             cx.expect(*v, Ty::Ref, &what);

@@ -69,6 +69,7 @@ pub fn dump_symbols(ast: &Ast, sema: &SemaInfo, file: &SourceFile) -> String {
             Res::Member { this, class } => {
                 format!("member of {} (this v{})", ast.name(ast.class(class).name.sym), this.0)
             }
+            Res::Label(l) => format!("label {}", ast.name(sema.label(l).name)),
             Res::Error => "error".into(),
         };
         let _ = writeln!(out, "  {l}:{c} {} -> {target}", file.slice(sp));
@@ -113,6 +114,7 @@ fn var_line(ast: &Ast, sema: &SemaInfo, file: &SourceFile, v: VarId) -> String {
     let kind = match vi.kind {
         VarKind::Param => "param",
         VarKind::Local => "local",
+        VarKind::Label(_) => "label",
     };
     let cap = if vi.captured { " captured" } else { "" };
     format!("v{} {} @{l}:{c} {kind}{cap}", v.0, ast.name(vi.name))

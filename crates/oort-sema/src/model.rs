@@ -17,10 +17,33 @@ pub struct VarId(pub u32);
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
 pub struct ScopeId(pub u32);
 
+/// A label (`@name:`), numbered over the whole program.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct LabelId(pub u32);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VarKind {
     Param,
     Local,
+    /// The hidden variable of a label, holding the label's value (of type `label`) for
+    /// the nested functions that name the label; it is only materialized when captured.
+    Label(LabelId),
+}
+
+/// A label declaration `@name:`.
+#[derive(Clone, Debug)]
+pub struct LabelInfo {
+    pub name: Sym,
+    pub span: Span,
+    /// The function whose activations the label belongs to.
+    pub func: FuncId,
+    /// The scope (block) whose statements the label is in: where its name is visible.
+    pub scope: ScopeId,
+    /// The `Label` statement.
+    pub stmt: StmtId,
+    /// The label's hidden variable ([`VarKind::Label`]): captured when a nested function
+    /// names the label.
+    pub var: VarId,
 }
 
 #[derive(Clone, Debug)]
@@ -130,6 +153,8 @@ pub enum Res {
         this: VarId,
         class: ClassId,
     },
+    /// A label: its value (a `label!`), or the target of a `goto`.
+    Label(LabelId),
     /// Resolution failed (already reported).
     Error,
 }
@@ -284,6 +309,14 @@ pub struct SemaInfo {
     pub null_checks: IndexSet<ExprId>,
     /// The `goto f (args);` statements: guaranteed tail calls.
     pub tail_calls: IndexSet<StmtId>,
+    /// Every label, by [`LabelId`].
+    pub labels: Vec<LabelInfo>,
+    /// The label each `Label` statement declares.
+    pub label_stmts: IndexMap<StmtId, LabelId>,
+    /// The `goto name;` statements whose target is a label of the same function: plain
+    /// jumps. Every other `goto` is a tail call ([`SemaInfo::tail_calls`]) or a jump
+    /// through a label value.
+    pub local_gotos: IndexMap<StmtId, LabelId>,
 }
 
 impl SemaInfo {
@@ -293,6 +326,10 @@ impl SemaInfo {
 
     pub fn scope(&self, s: ScopeId) -> &ScopeInfo {
         &self.scopes[s.0 as usize]
+    }
+
+    pub fn label(&self, l: LabelId) -> &LabelInfo {
+        &self.labels[l.0 as usize]
     }
 
     pub fn func(&self, f: FuncId) -> &FuncInfo {

@@ -30,9 +30,11 @@
 //! initializers are resolved. `this` resolves to the `this` parameter of the innermost
 //! enclosing method; a nested function using it (or a member name) captures it.
 //!
-//! Not supported yet (one error each, no cascades): labels and `goto` to a label (`goto
-//! f (args);`, a tail call, is supported). A name referring to a label resolves to
-//! [`Res::Error`] without a further error.
+//! Labels (`@name:`) are hoisted values of their block, resolving to [`Res::Label`]. Each
+//! label has a hidden variable ([`VarKind::Label`]) that is marked captured, like any
+//! variable, when a nested function names the label: lowering keeps the label's value in
+//! the block's environment for them. `goto name;` to a label of the same function is
+//! recorded in [`SemaInfo::local_gotos`] (a plain jump).
 
 use crate::model::*;
 use crate::ty::TyId;
@@ -66,8 +68,7 @@ enum Value {
     Func(FuncId),
     /// A member of the class whose class scope declares it.
     Member(ClassId),
-    /// A label (not supported yet; already reported).
-    Label,
+    Label(LabelId),
 }
 
 struct Frame {
@@ -203,8 +204,14 @@ impl<'a> Resolver<'a> {
                     self.sema.class_names.insert(*c, self.name(class.name.sym).to_string());
                 }
                 StmtKind::Label(name) => {
-                    self.error(stmt.span, "labels are not supported yet");
-                    self.declare_value(*name, Value::Label);
+                    let id = LabelId(self.sema.labels.len() as u32);
+                    let var = self.add_var(*name, VarKind::Label(id));
+                    self.sema.vars[var.0 as usize].ty = TyId::LABEL;
+                    let scope = self.cur_scope().expect("scope");
+                    let func = self.cur_func();
+                    self.sema.labels.push(LabelInfo { name: name.sym, span: name.span, func, scope, stmt: s, var });
+                    self.sema.label_stmts.insert(s, id);
+                    self.declare_value(*name, Value::Label(id));
                 }
                 StmtKind::VarDecl(decls) => {
                     let top = self.frames.last_mut().expect("scope");
@@ -459,7 +466,10 @@ impl<'a> Resolver<'a> {
                 self.refs.entry(func).or_default().push(f);
                 Res::Func(f)
             }
-            Some(Value::Label) => Res::Error,
+            Some(Value::Label(l)) => {
+                self.use_var(self.sema.label(l).var);
+                Res::Label(l)
+            }
             None => {
                 let name = self.name(ident.sym);
                 if let Some(b) = Builtin::ALL.iter().find(|b| b.name() == name) {
@@ -602,7 +612,7 @@ impl<'a> Resolver<'a> {
                 self.resolve_func(*f, scope);
             }
             StmtKind::Class(c) => self.class_body(*c),
-            StmtKind::Label(_) => {} // reported when hoisted
+            StmtKind::Label(_) => {} // declared when hoisted
             StmtKind::TypeAlias { ty, .. } => self.type_expr(*ty),
             StmtKind::Block(stmts) => {
                 let id = self.block(stmts, ScopeKind::Block(s));
@@ -675,11 +685,12 @@ impl<'a> Resolver<'a> {
                 }
             }
             StmtKind::Goto(e) => {
-                // `goto f (args);` is a tail call; `goto` to a label comes with labels.
-                if !matches!(self.ast.expr(*e).kind, ExprKind::Call { .. }) {
-                    self.error(stmt.span, "`goto` to a label is not supported yet");
-                }
                 self.expr(*e);
+                if let Some(&Res::Label(l)) = self.sema.names.get(e)
+                    && self.sema.label(l).func == self.cur_func()
+                {
+                    self.sema.local_gotos.insert(s, l);
+                }
             }
         }
     }

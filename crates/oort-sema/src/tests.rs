@@ -112,10 +112,22 @@ fn break_continue() {
 }
 
 #[test]
-fn unsupported_constructs() {
-    err("@top: print 1;", &["1:1 labels are not supported yet"]);
-    err("@top: goto top;", &["1:1 labels are not supported yet", "1:7 `goto` to a label is not supported yet"]);
-    err("x: label = null;", &["1:4 the `label` type is not supported yet"]);
+fn labels() {
+    ok("@top: print 1; goto top;");
+    ok("goto end; print 1; @end:");
+    ok("x: label = here; @here: goto x;");
+    ok("f () { goto out; } f (); @out:");
+    ok("g () -> label { @l: return l; } goto g ();");
+    ok("{ @a: } { @a: }");
+    ok("h () { @a: goto a; } @a: goto a;");
+    err("@a: @a: ;", &["1:6 duplicate name `a` in this scope"]);
+    err("goto nope;", &["1:6 undefined name `nope`"]);
+    err("x := 1; @x: ;", &["1:1 duplicate name `x` in this scope"]);
+    err("{ goto inner; } { @inner: }", &["1:8 undefined name `inner`"]);
+    err("goto 5;", &["1:6 `goto` needs a label, found `int32`"]);
+    err("@a: a = null;", &["1:5 cannot assign to a label"]);
+    err("if (true) @a: ;", &["1:11 a declaration is not allowed here; put it in a block `{ … }`"]);
+    err("l: label! = null;", &["1:13 mismatched types: expected `label!`, found `null`"]);
 }
 
 #[test]

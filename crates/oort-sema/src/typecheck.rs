@@ -64,9 +64,8 @@
 //!   else `object`.
 //! - `e is C`, `e as C` and `e as C!` need a reference `e` and a class `C` (`as object` is an
 //!   upcast). `x.m` without a call is a bound method of type `fn (…) -> R`.
-//!
-//! Not supported yet, each reported once with its span and typed `{error}` so nothing
-//! cascades: the `label` type (labels and `goto` are reported by `symbol`).
+//! - A label name has type `label!`. `goto e;` needs `e: label` (a jump, run-time checked
+//!   for null), unless `e` is a call returning something else: a tail call.
 
 use crate::model::*;
 use crate::ty::{IntTy, TyId, TyKind};
@@ -210,14 +209,7 @@ impl Checker<'_> {
         let span = self.ast.ty(te).span;
         let t = match self.ast.ty(te).kind.clone() {
             TypeExprKind::Named(_) => match self.sema.type_names.get(&te).copied() {
-                Some(TypeRes::Builtin(t)) => {
-                    if t == TyId::LABEL {
-                        self.error(span, "the `label` type is not supported yet");
-                        TyId::ERROR
-                    } else {
-                        t
-                    }
-                }
+                Some(TypeRes::Builtin(t)) => t,
                 Some(TypeRes::Alias(s)) => self.alias_ty(s),
                 Some(TypeRes::Class(c)) if self.sema.classes.contains_key(&c) => {
                     self.sema.types.intern(TyKind::Class(c))
@@ -789,6 +781,7 @@ impl Checker<'_> {
                 Some(Res::Var(v)) => self.sema.var(v).ty,
                 Some(Res::Member { class, .. }) => self.member_of(e, class, ident),
                 Some(Res::Func(f)) => self.sema.funcs.get(&f).map_or(TyId::ERROR, |i| i.ty),
+                Some(Res::Label(_)) => self.sema.types.non_null(TyId::LABEL),
                 Some(Res::Builtin(_)) => {
                     let n = self.ast.name(ident.sym).to_string();
                     self.error(span, format!("built-in `{n}` can only be called"));
@@ -1078,6 +1071,10 @@ impl Checker<'_> {
                     Some(Res::Member { .. }) => self.field_target(t, ty, span),
                     Some(Res::Func(_)) => {
                         self.error(span, "cannot assign to a function");
+                        TyId::ERROR
+                    }
+                    Some(Res::Label(_)) => {
+                        self.error(span, "cannot assign to a label");
                         TyId::ERROR
                     }
                     _ => TyId::ERROR,
@@ -1541,8 +1538,15 @@ impl Checker<'_> {
             }
             StmtKind::Goto(e) => {
                 let t = self.expr(e, None);
-                if matches!(self.ast.expr(e).kind, ExprKind::Call { .. }) {
+                let is_label = self.sema.types.strip(t) == TyId::LABEL;
+                if matches!(self.ast.expr(e).kind, ExprKind::Call { .. }) && !is_label {
                     self.tail_call(s, e, t);
+                } else if !is_label && !self.is_err(t) {
+                    let found = self.show(t);
+                    self.diags.push(
+                        Diagnostic::error(self.span(e), format!("`goto` needs a label, found `{found}`"))
+                            .with_note("`goto e;` jumps to a label value; `goto f (args);` is a tail call"),
+                    );
                 }
                 None
             }

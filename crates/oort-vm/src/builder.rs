@@ -82,6 +82,9 @@ pub struct FunctionBuilder {
     labels: Vec<Option<u32>>,
     fixups: Vec<(usize, Label)>,
     overflow: bool,
+    /// Language labels: name and jump label.
+    entry_labels: Vec<(String, Label)>,
+    shared: Vec<Reg>,
 }
 
 impl FunctionBuilder {
@@ -99,7 +102,24 @@ impl FunctionBuilder {
             labels: Vec::new(),
             fixups: Vec::new(),
             overflow: false,
+            entry_labels: Vec::new(),
+            shared: Vec::new(),
         }
+    }
+
+    /// Declares a language label (an operand of [`Instr::MakeLabel`]) starting at `at`;
+    /// returns its number.
+    pub fn add_entry_label(&mut self, name: impl Into<String>, at: Label) -> u16 {
+        self.entry_labels.push((name.into(), at));
+        if self.entry_labels.len() > u16::MAX as usize {
+            self.overflow = true;
+        }
+        (self.entry_labels.len() - 1) as u16
+    }
+
+    /// Marks `r` as holding a variable of the activation ([`Function::shared`]).
+    pub fn mark_shared(&mut self, r: Reg) {
+        self.shared.push(r);
     }
 
     /// Register of parameter `i`.
@@ -281,6 +301,16 @@ impl FunctionBuilder {
                 None => return Err(BuildError::UnboundLabel { func: self.name }),
             }
         }
+        let mut labels = Vec::with_capacity(self.entry_labels.len());
+        for (name, label) in self.entry_labels {
+            match self.labels[label.0 as usize] {
+                Some(t) => labels.push(LabelDesc { name, pc: Target(t) }),
+                None => return Err(BuildError::UnboundLabel { func: self.name }),
+            }
+        }
+        let mut shared = self.shared;
+        shared.sort();
+        shared.dedup();
         Ok(Function {
             name: self.name,
             nparams: self.nparams,
@@ -289,6 +319,8 @@ impl FunctionBuilder {
             consts: self.consts,
             reg_kinds: self.reg_kinds,
             spans: self.spans,
+            labels,
+            shared,
         })
     }
 }

@@ -545,6 +545,14 @@ instrs! {
     TailCallDirect { func: FuncId, base: Reg, nargs: u8 } => "tcalld", None;
     /// Tail call through the receiver's vtable (the receiver is `r(base+1)`).
     TailCallVirtual { slot: u16, base: Reg, nargs: u8 } => "tcallv", None;
+
+    /// `dst` = the value of label `label` ([`Function::labels`]) in the running activation.
+    /// The first label taken in an activation moves it, and every activation it may return
+    /// through, to the heap (see [`crate::interp`]).
+    MakeLabel { dst: Reg, label: u16 } => "mklabel", Ref;
+    /// Continue at the label value `r(src)` in the activation that created it, abandoning
+    /// the activations in between or re-entering it (null is a null dereference).
+    Goto { src: Reg } => "goto", None;
 }
 
 impl Instr {
@@ -558,6 +566,7 @@ impl Instr {
                 | Instr::TailCall { .. }
                 | Instr::TailCallDirect { .. }
                 | Instr::TailCallVirtual { .. }
+                | Instr::Goto { .. }
         )
     }
 
@@ -622,6 +631,21 @@ pub struct Function {
     pub reg_kinds: Vec<RegKind>,
     /// Source `(line, col)` of each instruction (`(0, 0)` = none), for runtime errors.
     pub spans: Vec<(u32, u32)>,
+    /// The labels [`Instr::MakeLabel`] can take: where each starts and its name.
+    pub labels: Vec<LabelDesc>,
+    /// The registers holding the activation's variables, in increasing order. Every other
+    /// register is a temporary: when a re-entered activation returns again, its caller
+    /// resumes with the temporaries it had at the call (kept with the continuation) and
+    /// the variables as they are now (LANGUAGE.md §6).
+    pub shared: Vec<Reg>,
+}
+
+/// A label of a function: its name (for printing `<label name>`) and its first
+/// instruction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabelDesc {
+    pub name: String,
+    pub pc: Target,
 }
 
 /// A whole program: the unit the VM loads.

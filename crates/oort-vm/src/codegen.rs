@@ -68,6 +68,11 @@ impl<'a> FnGen<'a> {
         for v in &f.vars[f.params as usize..] {
             b.alloc_reg(kind(v.ty));
         }
+        for (i, v) in f.vars.iter().enumerate() {
+            if v.shared {
+                b.mark_shared(Reg(i as u16));
+            }
+        }
         FnGen { pb, ids, f, file, b, windows: IndexMap::new(), null_reg: None }
     }
 
@@ -105,6 +110,9 @@ impl<'a> FnGen<'a> {
     fn run(mut self) -> Result<crate::bytecode::Function, crate::builder::BuildError> {
         let order = self.f.reverse_postorder();
         let labels: IndexMap<oort_ir::Block, Label> = order.iter().map(|&b| (b, self.b.new_label())).collect();
+        for l in &self.f.labels {
+            self.b.add_entry_label(l.name.clone(), labels[&l.block]);
+        }
         // The null register needs no initialization: the VM zeroes every register but
         // the parameters on entry, and nothing ever writes this one.
         for (pos, &blk) in order.iter().enumerate() {
@@ -155,6 +163,10 @@ impl<'a> FnGen<'a> {
                     self.b.emit(Instr::RetVoid {});
                 }
                 Terminator::TailCall { callee, args } => self.tail_call(callee, args),
+                Terminator::Goto(v) => {
+                    let src = self.r(*v);
+                    self.b.emit(Instr::Goto { src });
+                }
                 Terminator::Unreachable => {
                     // The verifier rejects reachable `unreachable` blocks; keep the
                     // bytecode well formed anyway.
@@ -329,6 +341,9 @@ impl<'a> FnGen<'a> {
             Op::NullCheck(v) => {
                 let src = self.r(*v);
                 self.b.emit(Instr::CheckNonNull { dst: dr(), src });
+            }
+            Op::MakeLabel(n) => {
+                self.b.emit(Instr::MakeLabel { dst: dr(), label: *n as u16 });
             }
             Op::InstanceOf { obj, class } => {
                 let obj = self.r(*obj);

@@ -17,7 +17,8 @@
 //!   `class C1<Point3> parent C0<Point> fields [val, val, val] vtable [f2<norm>]` (`parent -`
 //!   for none); then every function in index order, each preceded by an empty line.
 //! - Function header: `function f<index><<name>> params <n> regs <n>`, the register kinds
-//!   (omitted when there are no registers), one line per constant (`int` shows the slot bits
+//!   (omitted when there are no registers), the registers holding variables (`shared r0
+//!   r2`, omitted when none), one line per label (`label0 @back = @0003`), one line per constant (`int` shows the slot bits
 //!   as a signed 64-bit integer, `f64` in print form, `str` quoted with `\" \\ \n \t \r` and
 //!   `\xHH` escapes for other non-printable bytes).
 //! - Instruction lines: 4-digit pc, two spaces, mnemonic left-aligned in 12 columns, a space,
@@ -106,6 +107,16 @@ pub fn disassemble_function(program: Option<&Program>, index: usize, f: &Functio
             let _ = write!(out, " r{}:{}", i, kind_name(k));
         }
         out.push('\n');
+    }
+    if !f.shared.is_empty() {
+        out.push_str("  shared");
+        for r in &f.shared {
+            let _ = write!(out, " r{}", r.0);
+        }
+        out.push('\n');
+    }
+    for (i, l) in f.labels.iter().enumerate() {
+        let _ = writeln!(out, "  label{i} @{} = @{:04}", l.name, l.pc.0);
     }
     for (i, c) in f.consts.iter().enumerate() {
         let text = match c {

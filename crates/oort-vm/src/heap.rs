@@ -44,6 +44,12 @@ pub enum ObjKind {
     Env,
     /// An instance of a class ([`InstObj`]).
     Instance,
+    /// An activation moved to the heap ([`FrameObj`]).
+    Frame,
+    /// A pending call of a heap activation ([`ContObj`]).
+    Cont,
+    /// A label value ([`LabelObj`]).
+    Label,
 }
 
 /// Common header at offset 0 of every object.
@@ -120,6 +126,59 @@ impl InstObj {
             std::slice::from_raw_parts_mut(p, self.nfields as usize)
         }
     }
+}
+
+/// An activation on the heap (see [`crate::interp`], "Labels and continuations"): once a
+/// label of an activation is taken, the activation and every activation it may return
+/// through live here, and the interpreter runs them in place (`regs` is their register
+/// window). Its variables therefore exist once, whichever way control comes back.
+#[repr(C)]
+#[derive(Debug)]
+pub struct FrameObj {
+    pub header: ObjHeader,
+    pub func: FuncId,
+    /// Where the frame record of this activation is in the VM's frame stack, when it is
+    /// there (a hint, checked against the record).
+    pub index: u32,
+    /// The running closure's environment (null for none).
+    pub env: u64,
+    /// Where the activation returns to: a [`ContObj`] (its caller's pending call), or null
+    /// when returning ends the program.
+    pub cont: u64,
+    /// The registers (the function's `nregs`).
+    pub regs: Box<[u64]>,
+    /// The label values of this activation, made once each (so `==` is identity), by label
+    /// number; null until taken.
+    pub labels: Box<[u64]>,
+}
+
+/// A continuation: the pending call of a heap activation, resumed when the activation it
+/// called returns. `temps` is a snapshot of the caller's registers at the call; resuming
+/// restores its temporaries from it (not its variables, which are shared).
+#[repr(C)]
+#[derive(Debug)]
+pub struct ContObj {
+    pub header: ObjHeader,
+    /// The calling activation ([`FrameObj`]).
+    pub frame: u64,
+    /// Where it resumes (just after the call).
+    pub pc: u32,
+    /// The register receiving the call's result.
+    pub ret_dst: u16,
+    pub temps: Box<[u64]>,
+}
+
+/// A label value: a label of one activation.
+#[repr(C)]
+#[derive(Debug)]
+pub struct LabelObj {
+    pub header: ObjHeader,
+    /// The activation ([`FrameObj`]).
+    pub frame: u64,
+    /// The label's first instruction.
+    pub pc: u32,
+    /// The label's name (a string), for printing.
+    pub name: u64,
 }
 
 /// Allocation failed: the heap limit would be exceeded or the system allocator refused.
@@ -202,6 +261,8 @@ pub struct Heap {
     env_ref_slots: Vec<Box<[u32]>>,
     /// Per class, the indices of its Ref fields.
     class_ref_fields: Vec<Box<[u32]>>,
+    /// Per function, its Ref registers (traced in frames and continuations).
+    func_ref_regs: Vec<Box<[u16]>>,
     mark_stack: Vec<*mut ObjHeader>,
     stats: GcStats,
 }
@@ -228,6 +289,19 @@ pub const fn env_size(nslots: usize) -> usize {
     size_of::<EnvObj>() + nslots * 8
 }
 
+/// Bytes accounted for a heap activation of `nregs` registers and `nlabels` labels.
+pub const fn frame_size(nregs: usize, nlabels: usize) -> usize {
+    size_of::<FrameObj>() + (nregs + nlabels) * 8
+}
+
+/// Bytes accounted for a continuation of `nregs` registers.
+pub const fn cont_size(nregs: usize) -> usize {
+    size_of::<ContObj>() + nregs * 8
+}
+
+/// Bytes accounted for a label value.
+pub const LABEL_SIZE: usize = size_of::<LabelObj>();
+
 /// Bytes of an object with `nfields` fields (it is one allocation of this size).
 pub const fn instance_size(nfields: usize) -> usize {
     size_of::<InstObj>() + nfields * 8
@@ -250,6 +324,12 @@ unsafe fn object_size(obj: *mut ObjHeader) -> usize {
             ObjKind::Closure => CLOSURE_SIZE,
             ObjKind::Env => env_size((*(obj as *const EnvObj)).slots.as_ref().len()),
             ObjKind::Instance => instance_size((*(obj as *const InstObj)).nfields as usize),
+            ObjKind::Frame => {
+                let f = &*(obj as *const FrameObj);
+                frame_size(f.regs.len(), f.labels.len())
+            }
+            ObjKind::Cont => cont_size((*(obj as *const ContObj)).temps.as_ref().len()),
+            ObjKind::Label => LABEL_SIZE,
         }
     }
 }
@@ -266,6 +346,7 @@ impl Heap {
             stress: false,
             env_ref_slots: Vec::new(),
             class_ref_fields: Vec::new(),
+            func_ref_regs: Vec::new(),
             mark_stack: Vec::new(),
             stats: GcStats::default(),
         }
@@ -286,6 +367,12 @@ impl Heap {
         };
         self.env_ref_slots = layouts.iter().map(|l| refs(&l.slots)).collect();
         self.class_ref_fields = classes.iter().map(|c| refs(&c.fields)).collect();
+    }
+
+    /// What to trace in heap activations and continuations: the Ref registers of each
+    /// function (in increasing order, all below its register count).
+    pub fn set_function_info(&mut self, ref_regs: Vec<Box<[u16]>>) {
+        self.func_ref_regs = ref_regs;
     }
 
     /// Bytes currently allocated (object structs plus their payloads, garbage included).
@@ -420,6 +507,49 @@ impl Heap {
         Ok(p)
     }
 
+    /// Allocate a heap activation of `func` holding a copy of `regs`, with `nlabels` label
+    /// slots (null) and no continuation yet.
+    pub fn alloc_frame(
+        &mut self,
+        func: FuncId,
+        env: u64,
+        regs: &[u64],
+        nlabels: usize,
+    ) -> Result<*mut FrameObj, OutOfMemory> {
+        self.reserve(frame_size(regs.len(), nlabels))?;
+        let obj = Box::new(FrameObj {
+            header: header(ObjKind::Frame),
+            func,
+            index: 0,
+            env,
+            cont: 0,
+            regs: regs.into(),
+            labels: vec![0; nlabels].into_boxed_slice(),
+        });
+        Ok(self.link_box(obj))
+    }
+
+    /// Allocate a continuation: the pending call of `frame` at `pc`, its registers being
+    /// `temps` now.
+    pub fn alloc_cont(
+        &mut self,
+        frame: u64,
+        pc: u32,
+        ret_dst: u16,
+        temps: &[u64],
+    ) -> Result<*mut ContObj, OutOfMemory> {
+        self.reserve(cont_size(temps.len()))?;
+        let obj = Box::new(ContObj { header: header(ObjKind::Cont), frame, pc, ret_dst, temps: temps.into() });
+        Ok(self.link_box(obj))
+    }
+
+    /// Allocate a label value.
+    pub fn alloc_label(&mut self, frame: u64, pc: u32, name: u64) -> Result<*mut LabelObj, OutOfMemory> {
+        self.reserve(LABEL_SIZE)?;
+        let obj = Box::new(LabelObj { header: header(ObjKind::Label), frame, pc, name });
+        Ok(self.link_box(obj))
+    }
+
     /// Every object, newest first.
     pub fn objects(&self) -> impl Iterator<Item = *mut ObjHeader> + '_ {
         let mut p = self.head;
@@ -467,6 +597,28 @@ impl Heap {
                     for &i in self.class_ref_fields[class].iter() {
                         f(*fields.get_unchecked(i as usize));
                     }
+                }
+                ObjKind::Frame => {
+                    let fr = &*(obj as *const FrameObj);
+                    f(fr.env);
+                    f(fr.cont);
+                    fr.labels.iter().for_each(|&v| f(v));
+                    for &r in self.func_ref_regs[fr.func.0 as usize].iter() {
+                        f(*fr.regs.get_unchecked(r as usize));
+                    }
+                }
+                ObjKind::Cont => {
+                    let c = &*(obj as *const ContObj);
+                    f(c.frame);
+                    let func = (*(c.frame as *const FrameObj)).func;
+                    for &r in self.func_ref_regs[func.0 as usize].iter() {
+                        f(*c.temps.get_unchecked(r as usize));
+                    }
+                }
+                ObjKind::Label => {
+                    let l = &*(obj as *const LabelObj);
+                    f(l.frame);
+                    f(l.name);
                 }
             }
         }
@@ -571,6 +723,9 @@ impl Heap {
                 ObjKind::Array => drop(Box::from_raw(obj as *mut ArrayObj)),
                 ObjKind::Closure => drop(Box::from_raw(obj as *mut ClosureObj)),
                 ObjKind::Env => drop(Box::from_raw(obj as *mut EnvObj)),
+                ObjKind::Frame => drop(Box::from_raw(obj as *mut FrameObj)),
+                ObjKind::Cont => drop(Box::from_raw(obj as *mut ContObj)),
+                ObjKind::Label => drop(Box::from_raw(obj as *mut LabelObj)),
                 ObjKind::Instance => {
                     let n = (*(obj as *const InstObj)).nfields as usize;
                     alloc::dealloc(obj as *mut u8, instance_layout(n))

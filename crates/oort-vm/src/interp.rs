@@ -34,7 +34,10 @@ use std::time::Instant;
 use crate::bytecode::*;
 use crate::disasm::quote_bytes;
 use crate::format::write_scalar;
-use crate::heap::{self, ArrayObj, ClosureObj, EnvObj, GcStats, Heap, InstObj, Marker, ObjKind};
+use crate::heap::{
+    self, ArrayObj, ClosureObj, ContObj, EnvObj, FrameObj, GcStats, Heap, InstObj, LabelObj, Marker, ObjKind,
+    OutOfMemory,
+};
 use crate::verify::{VerifyError, verify};
 
 /// VM limits and garbage-collector settings.
@@ -106,11 +109,15 @@ pub struct Frame {
     pub func: u32,
     /// For suspended frames: the pc to resume at (after the pending call).
     pub pc: u32,
-    /// Index of this frame's `r0` in the register stack.
+    /// Index of this frame's `r0` in the register stack (frames on the register stack).
     pub base: u32,
     /// Caller register that receives the return value.
     pub ret_dst: u16,
-    /// The running closure's environment (null for none): a GC root.
+    /// Whether the frame runs in a heap activation: then `env` is that [`FrameObj`] (which
+    /// holds the closure environment). Heap frames always form a prefix of the frame stack.
+    pub heap: bool,
+    /// The running closure's environment (null for none), or the heap activation: a GC
+    /// root either way.
     pub env: u64,
 }
 
@@ -139,6 +146,10 @@ struct Loaded {
     arg_strings: Vec<u64>,
     /// Per function, its Ref registers in increasing order (for scanning frames).
     ref_regs: Vec<Box<[u16]>>,
+    /// Per function, its temporaries: the registers not in [`Function::shared`].
+    temp_regs: Vec<Box<[u16]>>,
+    /// Per function, the name of each label (strings, GC roots).
+    label_names: Vec<Box<[u64]>>,
     classes: Vec<ClassRt>,
 }
 
@@ -238,6 +249,18 @@ unsafe fn write_instance(out: &mut Vec<u8>, v: u64, classes: &[ClassDesc]) {
     out.push(b'>');
 }
 
+/// Append `<label name>` for a label value.
+///
+/// # Safety
+/// `v` must be a reference to a live label value.
+unsafe fn write_label(out: &mut Vec<u8>, v: u64) {
+    // SAFETY: guaranteed by the caller; a label's name is a live string.
+    let name = unsafe { heap::str_bytes((*(v as *const LabelObj)).name) };
+    out.extend_from_slice(b"<label ");
+    out.extend_from_slice(name);
+    out.push(b'>');
+}
+
 /// Name of the dynamic class of a reference, for failed-cast messages: the class of an
 /// object, else `null`, `string`, `array`, `fn`.
 ///
@@ -255,6 +278,9 @@ unsafe fn dynamic_class_name(v: u64, classes: &[ClassDesc]) -> &str {
             ObjKind::Array => "array",
             ObjKind::Closure => "fn",
             ObjKind::Env => "env",
+            ObjKind::Label => "label",
+            ObjKind::Frame => "frame",
+            ObjKind::Cont => "continuation",
         }
     }
 }
@@ -277,6 +303,9 @@ pub unsafe fn write_ref(out: &mut Vec<u8>, v: u64, classes: &[ClassDesc]) {
             ObjKind::String => out.extend_from_slice(heap::str_bytes(v)),
             ObjKind::Closure => out.extend_from_slice(b"<fn>"),
             ObjKind::Env => out.extend_from_slice(b"<env>"),
+            ObjKind::Frame => out.extend_from_slice(b"<frame>"),
+            ObjKind::Cont => out.extend_from_slice(b"<continuation>"),
+            ObjKind::Label => write_label(out, v),
             ObjKind::Instance => write_instance(out, v, classes),
             ObjKind::Array => {
                 let mut stack: Vec<(u64, usize)> = vec![(v, 0)];
@@ -313,6 +342,9 @@ pub unsafe fn write_ref(out: &mut Vec<u8>, v: u64, classes: &[ClassDesc]) {
                             }
                             ObjKind::Closure => out.extend_from_slice(b"<fn>"),
                             ObjKind::Env => out.extend_from_slice(b"<env>"),
+                            ObjKind::Frame => out.extend_from_slice(b"<frame>"),
+                            ObjKind::Cont => out.extend_from_slice(b"<continuation>"),
+                            ObjKind::Label => write_label(out, e),
                             ObjKind::Instance => write_instance(out, e, classes),
                         }
                     }
@@ -328,15 +360,25 @@ pub unsafe fn write_ref(out: &mut Vec<u8>, v: u64, classes: &[ClassDesc]) {
 /// `rp` must point to the register stack, `frames` be the VM's frame stack with the top
 /// frame's record describing the running function, and the VM invariants hold (every Ref
 /// register in the scanned ranges holds null or a live object).
-unsafe fn mark_roots(m: &mut Marker, loaded: &Loaded, frames: &[Frame], rp: *const u64) {
+unsafe fn mark_roots(m: &mut Marker, loaded: &Loaded, frames: &[Frame], rp: *const u64, cont: u64) {
     // SAFETY: guaranteed by the caller; the scanned registers are inside each frame's
     // extent, which was checked against the register stack when the frame was pushed.
     unsafe {
         for &v in loaded.interned.iter().chain(&loaded.arg_strings) {
             m.mark(v);
         }
+        for names in &loaded.label_names {
+            names.iter().for_each(|&v| m.mark(v));
+        }
+        m.mark(cont);
         for (i, f) in frames.iter().enumerate() {
             m.mark(f.env);
+            if f.heap {
+                // A heap activation: the collector traces its registers.
+                continue;
+            }
+            // A frame on the register stack; so is the frame it called, if any (heap
+            // frames are a prefix).
             let base = f.base as usize;
             let limit = frames.get(i + 1).map_or(usize::MAX, |callee| callee.base as usize - base);
             for &r in loaded.ref_regs.get_unchecked(f.func as usize).iter() {
@@ -349,15 +391,178 @@ unsafe fn mark_roots(m: &mut Marker, loaded: &Loaded, frames: &[Frame], rp: *con
     }
 }
 
+/// `MakeLabel`: the value of label `label` of the running activation (the top frame,
+/// suspended at its pc), moving the frames to the heap first if it is on the register
+/// stack ([`capture`]). Label values are made once per activation and label.
+///
+/// # Safety
+/// As for [`capture`].
+#[cold]
+#[inline(never)]
+unsafe fn label_value(
+    heap: &mut Heap,
+    program: &Program,
+    loaded: &Loaded,
+    frames: &mut [Frame],
+    rp: *mut u64,
+    bottom_cont: u64,
+    label: u16,
+) -> Result<u64, OutOfMemory> {
+    // SAFETY: the top frame is a heap frame after `capture`, so `env` is its FrameObj,
+    // which has one label slot per label of its (verified) function.
+    unsafe {
+        if !frames.last().is_some_and(|f| f.heap) {
+            capture(heap, program, loaded, frames, rp, bottom_cont)?;
+        }
+        let top = *frames.last().unwrap_unchecked();
+        let act = top.env as *mut FrameObj;
+        let existing = *(*act).labels.as_ref().get_unchecked(label as usize);
+        if existing != 0 {
+            return Ok(existing);
+        }
+        if heap.should_collect(heap::LABEL_SIZE) {
+            collect_garbage(heap, loaded, frames, rp, bottom_cont);
+        }
+        let func = program.functions.get_unchecked(top.func as usize);
+        let at = func.labels.get_unchecked(label as usize).pc.0;
+        let name = *loaded.label_names.get_unchecked(top.func as usize).get_unchecked(label as usize);
+        let v = heap.alloc_label(act as u64, at, name)? as u64;
+        *(*act).labels.as_mut().get_unchecked_mut(label as usize) = v;
+        Ok(v)
+    }
+}
+
+/// `Goto`: makes the label's activation the top frame, at the label. If the activation is
+/// in the frame stack, the frames above it are abandoned; otherwise it is re-entered
+/// alone, returning (again) to the continuation it first returned to.
+///
+/// # Safety
+/// `label` must be a live label value (so its activation is a live [`FrameObj`]).
+#[cold]
+#[inline(never)]
+unsafe fn goto_label(frames: &mut Vec<Frame>, bottom_cont: &mut u64, label: u64) {
+    // SAFETY: guaranteed by the caller; `index` is only a hint, checked against the record.
+    unsafe {
+        let l = &*(label as *const LabelObj);
+        let act = l.frame as *mut FrameObj;
+        let idx = (*act).index as usize;
+        if frames.get(idx).is_some_and(|f| f.heap && f.env == act as u64) {
+            frames.truncate(idx + 1);
+            frames.last_mut().unwrap_unchecked().pc = l.pc;
+        } else {
+            frames.clear();
+            frames.push(Frame {
+                func: (*act).func.0 as u32,
+                pc: l.pc,
+                base: 0,
+                ret_dst: 0,
+                heap: true,
+                env: act as u64,
+            });
+            (*act).index = 0;
+            *bottom_cont = (*act).cont;
+        }
+    }
+}
+
+/// Frame-stack underflow: the bottom frame returned `val` to the continuation
+/// `*bottom_cont` (non-null). Its activation becomes the only frame again, at the pc after
+/// the call, with its temporaries restored from the continuation's snapshot (its
+/// variables keep their current values).
+///
+/// # Safety
+/// `*bottom_cont` must be a live [`ContObj`] and `frames` empty.
+#[cold]
+#[inline(never)]
+unsafe fn resume(loaded: &Loaded, frames: &mut Vec<Frame>, bottom_cont: &mut u64, val: Option<u64>) {
+    // SAFETY: guaranteed by the caller; a continuation's snapshot and its frame's registers
+    // both have the frame's function's register count, which bounds its temporaries.
+    unsafe {
+        let c = &*(*bottom_cont as *const ContObj);
+        let act = c.frame as *mut FrameObj;
+        let cidx = (*act).func.0 as usize;
+        let regs = (*act).regs.as_mut_ptr();
+        for &r in loaded.temp_regs.get_unchecked(cidx).iter() {
+            *regs.add(r as usize) = *c.temps.get_unchecked(r as usize);
+        }
+        if let Some(v) = val {
+            *regs.add(c.ret_dst as usize) = v;
+        }
+        frames.push(Frame { func: cidx as u32, pc: c.pc, base: 0, ret_dst: 0, heap: true, env: act as u64 });
+        (*act).index = 0;
+        *bottom_cont = (*act).cont;
+    }
+}
+
 /// A full collection with the VM's roots.
 ///
 /// # Safety
 /// As for [`mark_roots`].
 #[cold]
 #[inline(never)]
-unsafe fn collect_garbage(heap: &mut Heap, loaded: &Loaded, frames: &[Frame], rp: *const u64) {
+unsafe fn collect_garbage(heap: &mut Heap, loaded: &Loaded, frames: &[Frame], rp: *const u64, cont: u64) {
     // SAFETY: forwarded contract; the roots are exactly what the running program can reach.
-    unsafe { heap.collect(|m| mark_roots(m, loaded, frames, rp)) }
+    unsafe { heap.collect(|m| mark_roots(m, loaded, frames, rp, cont)) }
+}
+
+/// Moves every frame on the register stack to the heap, so that the running activation
+/// (the top frame) and every activation it may return through can be re-entered (see
+/// the module docs). Each moved frame's [`FrameObj::cont`] is the pending call of the
+/// frame below it, snapshotted now ([`ContObj`]), or `bottom_cont` for the bottom frame.
+///
+/// # Safety
+/// The VM invariants hold for `frames` and the register stack `rp`, and the top frame's
+/// registers are all valid (it is suspended at the instruction that takes the label).
+#[cold]
+#[inline(never)]
+unsafe fn capture(
+    heap: &mut Heap,
+    program: &Program,
+    loaded: &Loaded,
+    frames: &mut [Frame],
+    rp: *mut u64,
+    bottom_cont: u64,
+) -> Result<(), OutOfMemory> {
+    let mut first = frames.len();
+    while first > 0 && !frames[first - 1].heap {
+        first -= 1;
+    }
+    for i in first..frames.len() {
+        let f = frames[i];
+        let func = &program.functions[f.func as usize];
+        let nregs = func.nregs as usize;
+        let size = heap::frame_size(nregs, func.labels.len());
+        // SAFETY (whole block): frame `i` is on the register stack with `nregs` registers
+        // from `base` (checked when it was pushed); its registers from the base of the
+        // frame it called belong to that callee and are not copied (they are dead for it
+        // until the call returns, and hold the callee's kinds). Frames below `i` are heap
+        // frames now, so every GC in between sees consistent roots.
+        unsafe {
+            let base = f.base as usize;
+            let own = frames.get(i + 1).map_or(nregs, |c| (c.base as usize - base).min(nregs));
+            let mut regs = vec![0u64; nregs];
+            regs[..own].copy_from_slice(std::slice::from_raw_parts(rp.add(base), own));
+            if heap.should_collect(size) {
+                collect_garbage(heap, loaded, frames, rp, bottom_cont);
+            }
+            let act = heap.alloc_frame(FuncId(f.func as u16), f.env, &regs, func.labels.len())?;
+            (*act).index = i as u32;
+            frames[i].heap = true;
+            frames[i].env = act as u64;
+            let cont = if i == 0 {
+                bottom_cont
+            } else {
+                let caller = frames[i - 1];
+                let cregs = &(*(caller.env as *const FrameObj)).regs;
+                if heap.should_collect(heap::cont_size(cregs.len())) {
+                    collect_garbage(heap, loaded, frames, rp, bottom_cont);
+                }
+                heap.alloc_cont(caller.env, caller.pc, f.ret_dst, cregs)? as u64
+            };
+            (*act).cont = cont;
+        }
+    }
+    Ok(())
 }
 
 impl Vm {
@@ -386,15 +591,30 @@ impl Vm {
             }
             consts.push(vals);
         }
+        let mut label_names = Vec::with_capacity(program.functions.len());
+        for f in &program.functions {
+            let mut names = Vec::with_capacity(f.labels.len());
+            for l in &f.labels {
+                let s = heap.alloc_string(l.name.clone().into_bytes()).map_err(|_| LoadError::OutOfMemory)?;
+                names.push(s as u64);
+            }
+            label_names.push(names.into_boxed_slice());
+        }
         let interned: Vec<u64> = interned.into_values().collect();
         let mut arg_strings = Vec::with_capacity(args.len());
         for a in args {
             arg_strings.push(heap.alloc_string(a.into_bytes()).map_err(|_| LoadError::OutOfMemory)? as u64);
         }
-        let ref_regs = program
+        let ref_regs: Vec<Box<[u16]>> = program
             .functions
             .iter()
             .map(|f| (0..f.nregs).filter(|&r| f.reg_kinds[r as usize] == RegKind::Ref).collect())
+            .collect();
+        heap.set_function_info(ref_regs.clone());
+        let temp_regs = program
+            .functions
+            .iter()
+            .map(|f| (0..f.nregs).filter(|&r| f.shared.binary_search(&Reg(r)).is_err()).collect())
             .collect();
         let classes = program
             .classes
@@ -418,7 +638,7 @@ impl Vm {
             heap,
             regs: Vec::new(),
             frames: Vec::new(),
-            loaded: Loaded { consts, interned, arg_strings, ref_regs, classes },
+            loaded: Loaded { consts, interned, arg_strings, ref_regs, temp_regs, label_names, classes },
             options,
             start: Instant::now(),
         })
@@ -440,7 +660,7 @@ impl Vm {
         let rp = self.regs.as_ptr();
         // SAFETY: the frames (if any) are those of the last run, whose registers keep the
         // VM invariants.
-        unsafe { collect_garbage(&mut self.heap, &self.loaded, &self.frames, rp) }
+        unsafe { collect_garbage(&mut self.heap, &self.loaded, &self.frames, rp, 0) }
     }
 
     /// The loaded program.
@@ -473,7 +693,13 @@ impl Vm {
         let mut func: &Function = &program.functions[fidx];
         let mut code: &[Instr] = &func.code;
         let mut kv: &[u64] = &consts[fidx];
+        // The running frame: `bp` is its `r0` (in the register stack at index `base`, or in
+        // its heap activation when `in_heap`).
         let mut base: usize = 0;
+        let mut bp: *mut u64 = rp;
+        let mut in_heap = false;
+        // Where the bottom frame returns to (0: the program ends); see the module docs.
+        let mut bottom_cont: u64 = 0;
         let mut pc: usize = 0;
         let mut buf: Vec<u8> = Vec::new();
 
@@ -483,11 +709,11 @@ impl Vm {
         }
         regs[..entry_regs].fill(0);
         frames.clear();
-        frames.push(Frame { func: fidx as u32, pc: 0, base: 0, ret_dst: 0, env: 0 });
+        frames.push(Frame { func: fidx as u32, pc: 0, base: 0, ret_dst: 0, heap: false, env: 0 });
 
         macro_rules! reg {
             ($r:expr) => {
-                *rp.add(base + $r.0 as usize)
+                *bp.add($r.0 as usize)
             };
         }
         macro_rules! fail {
@@ -509,7 +735,7 @@ impl Vm {
         macro_rules! gc_point {
             ($size:expr) => {
                 if heap.should_collect($size) {
-                    collect_garbage(heap, loaded, frames, rp);
+                    collect_garbage(heap, loaded, frames, rp, bottom_cont);
                 }
             };
         }
@@ -557,11 +783,40 @@ impl Vm {
                 v
             }};
         }
+        // Makes the top frame the running one, at its saved pc.
+        macro_rules! enter_top {
+            () => {{
+                let fr = *frames.last().unwrap_unchecked();
+                let fidx = fr.func as usize;
+                func = program.functions.get_unchecked(fidx);
+                code = &func.code;
+                kv = consts.get_unchecked(fidx);
+                pc = fr.pc as usize;
+                if fr.heap {
+                    bp = (*(fr.env as *mut FrameObj)).regs.as_mut_ptr();
+                    in_heap = true;
+                } else {
+                    base = fr.base as usize;
+                    bp = rp.add(base);
+                    in_heap = false;
+                }
+            }};
+        }
         macro_rules! do_call {
             ($callee:expr, $env:expr, $b:expr, $nargs:expr, $dst:expr) => {{
                 let callee_idx: usize = $callee;
                 let callee: &Function = program.functions.get_unchecked(callee_idx);
-                let new_base = base + $b.0 as usize + 1;
+                // A heap frame's callee starts at the bottom of the register stack, which is
+                // empty then (heap frames are a prefix); its arguments are copied there.
+                if in_heap {
+                    std::hint::cold_path();
+                    let n = ($nargs as usize).min(callee.nparams as usize);
+                    ptr::copy_nonoverlapping(bp.add($b.0 as usize + 1), rp, n);
+                    // So that `new_base` below is 0.
+                    base = ($b.0 as usize + 1).wrapping_neg();
+                    in_heap = false;
+                }
+                let new_base = base.wrapping_add($b.0 as usize + 1);
                 let nregs = callee.nregs as usize;
                 let top = new_base + nregs;
                 if top > nslots || top * 8 + (frames.len() + 1) * FRAME_BYTES > max_stack {
@@ -579,12 +834,14 @@ impl Vm {
                     pc: 0,
                     base: new_base as u32,
                     ret_dst: $dst.0,
+                    heap: false,
                     env: $env,
                 });
                 func = callee;
                 code = &func.code;
                 kv = consts.get_unchecked(callee_idx);
                 base = new_base;
+                bp = rp.add(new_base);
                 pc = 0;
             }};
         }
@@ -595,18 +852,30 @@ impl Vm {
                 let callee_idx: usize = $callee;
                 let callee: &Function = program.functions.get_unchecked(callee_idx);
                 let nregs = callee.nregs as usize;
-                let top = base + nregs;
+                // A heap activation keeps its registers (a label may re-enter it): the
+                // callee runs at the bottom of the (empty) register stack instead.
+                let new_base = if in_heap { 0 } else { base };
+                let top = new_base + nregs;
                 if top > nslots || top * 8 + frames.len() * FRAME_BYTES > max_stack {
                     fail!("stack overflow")
                 }
                 let nargs = ($nargs as usize).min(callee.nparams as usize);
-                ptr::copy(rp.add(base + $b.0 as usize + 1), rp.add(base), nargs);
+                if in_heap {
+                    ptr::copy_nonoverlapping(bp.add($b.0 as usize + 1), rp, nargs);
+                } else {
+                    ptr::copy(bp.add($b.0 as usize + 1), bp, nargs);
+                }
+                base = new_base;
+                bp = rp.add(new_base);
+                in_heap = false;
                 if nargs < nregs {
-                    ptr::write_bytes(rp.add(base + nargs), 0, nregs - nargs);
+                    ptr::write_bytes(bp.add(nargs), 0, nregs - nargs);
                 }
                 let frame = frames.last_mut().unwrap_unchecked();
                 frame.func = callee_idx as u32;
                 frame.env = $env;
+                frame.heap = false;
+                frame.base = new_base as u32;
                 func = callee;
                 code = &func.code;
                 kv = consts.get_unchecked(callee_idx);
@@ -618,8 +887,25 @@ impl Vm {
                 let val: Option<u64> = $val;
                 let done = frames.pop().unwrap_unchecked();
                 let Some(caller) = frames.last() else {
-                    return Ok(());
+                    std::hint::cold_path();
+                    if bottom_cont == 0 {
+                        return Ok(());
+                    }
+                    resume(loaded, frames, &mut bottom_cont, val);
+                    enter_top!();
+                    continue;
                 };
+                if caller.heap {
+                    // Into a heap frame, which runs on in place.
+                    std::hint::cold_path();
+                    enter_top!();
+                    if let Some(v) = val {
+                        *bp.add(done.ret_dst as usize) = v;
+                    }
+                    continue;
+                }
+                // Both on the register stack: the callee's registers inside the caller's
+                // frame are zeroed (they hold the callee's kinds).
                 let cidx = caller.func as usize;
                 let cf: &Function = program.functions.get_unchecked(cidx);
                 let cbase = caller.base as usize;
@@ -635,6 +921,7 @@ impl Vm {
                 code = &cf.code;
                 kv = consts.get_unchecked(cidx);
                 base = cbase;
+                bp = rp.add(cbase);
                 pc = caller.pc as usize;
             }};
         }
@@ -882,7 +1169,7 @@ impl Vm {
                     CallBuiltin { dst, builtin, base: b, nargs: _ } => {
                         macro_rules! arg {
                             ($i:expr) => {
-                                *rp.add(base + b.0 as usize + $i)
+                                *bp.add(b.0 as usize + $i)
                             };
                         }
                         let v = match builtin {
@@ -938,7 +1225,10 @@ impl Vm {
                     Ret { src } => do_ret!(Some(reg!(src))),
                     RetVoid {} => do_ret!(None),
 
-                    GetClosureEnv { dst } => reg!(dst) = frames.last().unwrap_unchecked().env,
+                    GetClosureEnv { dst } => {
+                        let f = frames.last().unwrap_unchecked();
+                        reg!(dst) = if f.heap { (*(f.env as *const FrameObj)).env } else { f.env };
+                    }
                     NewEnv { dst, parent, layout } => {
                         let n = program.env_layouts.get_unchecked(layout.0 as usize).slots.len();
                         gc_point!(heap::env_size(n));
@@ -1070,6 +1360,21 @@ impl Vm {
                     Cast { dst, obj, class } => {
                         let v = reg!(obj);
                         reg!(dst) = if is_instance!(v, class) { v } else { 0 };
+                    }
+                    MakeLabel { dst, label } => {
+                        frames.last_mut().unwrap_unchecked().pc = pc as u32;
+                        match label_value(heap, program, loaded, frames, rp, bottom_cont, label) {
+                            Ok(v) => {
+                                enter_top!();
+                                reg!(dst) = v;
+                            }
+                            Err(OutOfMemory) => fail!("out of memory"),
+                        }
+                    }
+                    Goto { src } => {
+                        let l = nonnull!(reg!(src));
+                        goto_label(frames, &mut bottom_cont, l);
+                        enter_top!();
                     }
                     CheckNonNull { dst, src } => {
                         let v = reg!(src);

@@ -162,7 +162,7 @@ fn ref_uses(i: &Instr) -> smallvec::SmallVec<[Reg; 2]> {
         EnvGet { env, .. } | EnvSet { env, .. } | EnvUp { env, .. } | NewClosure { env, .. } => v.push(env),
         ArrayGet { arr, .. } | ArraySet { arr, .. } | ArrayLen { arr, .. } => v.push(arr),
         StrLen { s, .. } | StrIndex { s, .. } => v.push(s),
-        ToStrRef { src, .. } | Print { src } | CheckNonNull { src, .. } => v.push(src),
+        ToStrRef { src, .. } | Print { src } | CheckNonNull { src, .. } | Goto { src } => v.push(src),
         NewObject { env, .. } => v.push(env),
         ObjEnv { obj, .. }
         | GetField { obj, .. }
@@ -206,6 +206,17 @@ fn verify_function(program: &Program, limits: &Limits, f: &Function, errors: &mu
         Some(i) if !i.is_terminator() => err(Some(f.code.len() - 1), "code does not end in jmp/ret/retv".into()),
         _ => {}
     }
+    for (i, l) in f.labels.iter().enumerate() {
+        if l.pc.0 as usize >= f.code.len() {
+            err(None, format!("label{i} target {} out of range", l.pc.0));
+        }
+    }
+    if let Some(r) = f.shared.iter().find(|r| r.0 as usize >= nregs) {
+        err(None, format!("shared register r{} out of range (nregs {nregs})", r.0));
+    }
+    if !f.shared.windows(2).all(|w| w[0] < w[1]) {
+        err(None, "shared registers not in increasing order".into());
+    }
     let kind = |r: Reg| f.reg_kinds.get(r.0 as usize).copied();
     for (pc, instr) in f.code.iter().enumerate() {
         let mut regs_ok = true;
@@ -238,6 +249,9 @@ fn verify_function(program: &Program, limits: &Limits, f: &Function, errors: &mu
         }
         // Fields and vtable slots.
         match *instr {
+            Instr::MakeLabel { label, .. } if label as usize >= f.labels.len() => {
+                err(Some(pc), format!("label{label} out of range ({} labels)", f.labels.len()))
+            }
             Instr::GetField { field, .. } | Instr::SetField { field, .. } if field as usize >= limits.max_fields => {
                 err(Some(pc), format!("field {field} out of range (no class has more than {})", limits.max_fields))
             }
