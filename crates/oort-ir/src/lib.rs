@@ -6,6 +6,7 @@
 //! verifier states the IR's invariants; every pass must leave a module it accepts.
 
 pub mod ir;
+pub mod liveness;
 pub mod lower;
 pub mod pass;
 pub mod passes;

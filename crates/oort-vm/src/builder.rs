@@ -85,6 +85,7 @@ pub struct FunctionBuilder {
     /// Language labels: name and jump label.
     entry_labels: Vec<(String, Label)>,
     shared: Vec<Reg>,
+    call_live: Vec<CallLive>,
 }
 
 impl FunctionBuilder {
@@ -104,7 +105,14 @@ impl FunctionBuilder {
             overflow: false,
             entry_labels: Vec::new(),
             shared: Vec::new(),
+            call_live: Vec::new(),
         }
+    }
+
+    /// Records the temporaries live after the call instruction at `pc`
+    /// ([`Function::call_live`]); calls must be recorded in increasing pc order.
+    pub fn set_call_live(&mut self, pc: usize, regs: Vec<Reg>) {
+        self.call_live.push(CallLive { pc: pc as u32, regs });
     }
 
     /// Declares a language label (an operand of [`Instr::MakeLabel`]) starting at `at`;
@@ -321,6 +329,7 @@ impl FunctionBuilder {
             spans: self.spans,
             labels,
             shared,
+            call_live: self.call_live,
         })
     }
 }

@@ -638,6 +638,17 @@ pub struct Function {
     /// resumes with the temporaries it had at the call (kept with the continuation) and
     /// the variables as they are now (LANGUAGE.md §6).
     pub shared: Vec<Reg>,
+    /// For each call instruction (by increasing pc), the temporaries live after it: what a
+    /// continuation of that pending call must keep. A call without an entry keeps every
+    /// register (always correct, only less precise for the GC).
+    pub call_live: Vec<CallLive>,
+}
+
+/// The temporaries live after the call at `pc`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallLive {
+    pub pc: u32,
+    pub regs: Vec<Reg>,
 }
 
 /// A label of a function: its name (for printing `<label name>`) and its first

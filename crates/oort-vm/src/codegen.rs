@@ -73,6 +73,16 @@ impl<'a> FnGen<'a> {
                 b.mark_shared(Reg(i as u16));
             }
         }
+        // Whatever is live where a label enters the function (scope environments, the
+        // closure environment) belongs to the activation too: a jump to the label reads it.
+        if !f.labels.is_empty() {
+            let live_out = oort_ir::liveness::live_out(f);
+            for l in &f.labels {
+                for v in oort_ir::liveness::live_in(f, l.block, &live_out[l.block.index()]).iter() {
+                    b.mark_shared(Reg(v.0 as u16));
+                }
+            }
+        }
         FnGen { pb, ids, f, file, b, windows: IndexMap::new(), null_reg: None }
     }
 
@@ -115,13 +125,26 @@ impl<'a> FnGen<'a> {
         }
         // The null register needs no initialization: the VM zeroes every register but
         // the parameters on entry, and nothing ever writes this one.
+        let live_out = oort_ir::liveness::live_out(self.f);
         for (pos, &blk) in order.iter().enumerate() {
             self.b.bind(labels[&blk]);
             let data = self.f.block(blk);
-            for &i in &data.insts {
+            let live_after = oort_ir::liveness::live_after_each(self.f, blk, &live_out[blk.index()]);
+            for (k, &i) in data.insts.iter().enumerate() {
                 let inst = self.f.inst(i);
                 self.set_span(inst.span);
                 self.inst(inst.dst, &inst.op);
+                if let Op::Call { callee, .. } = &inst.op
+                    && !matches!(callee, Callee::Builtin(_))
+                {
+                    // The call is the last instruction emitted for it.
+                    let regs = live_after[k]
+                        .iter()
+                        .filter(|&v| Some(v) != inst.dst && !self.f.vars[v.index()].shared)
+                        .map(|v| self.r(v))
+                        .collect();
+                    self.b.set_call_live(self.b.pc() - 1, regs);
+                }
             }
             self.set_span(data.term_span);
             let next = order.get(pos + 1).copied();

@@ -18,7 +18,9 @@
 //!   for none); then every function in index order, each preceded by an empty line.
 //! - Function header: `function f<index><<name>> params <n> regs <n>`, the register kinds
 //!   (omitted when there are no registers), the registers holding variables (`shared r0
-//!   r2`, omitted when none), one line per label (`label0 @back = @0003`), one line per constant (`int` shows the slot bits
+//!   r2`, omitted when none), one line per label (`label0 @back = @0003`), one line per call
+//!   after which temporaries are live (`keep @0004 r3 r5`: what a continuation of that call
+//!   keeps), one line per constant (`int` shows the slot bits
 //!   as a signed 64-bit integer, `f64` in print form, `str` quoted with `\" \\ \n \t \r` and
 //!   `\xHH` escapes for other non-printable bytes).
 //! - Instruction lines: 4-digit pc, two spaces, mnemonic left-aligned in 12 columns, a space,
@@ -117,6 +119,10 @@ pub fn disassemble_function(program: Option<&Program>, index: usize, f: &Functio
     }
     for (i, l) in f.labels.iter().enumerate() {
         let _ = writeln!(out, "  label{i} @{} = @{:04}", l.name, l.pc.0);
+    }
+    for c in f.call_live.iter().filter(|c| !c.regs.is_empty()) {
+        let regs: Vec<String> = c.regs.iter().map(|r| format!("r{}", r.0)).collect();
+        let _ = writeln!(out, "  keep @{:04} {}", c.pc, regs.join(" "));
     }
     for (i, c) in f.consts.iter().enumerate() {
         let text = match c {

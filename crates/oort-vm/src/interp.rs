@@ -440,27 +440,52 @@ unsafe fn label_value(
 /// `label` must be a live label value (so its activation is a live [`FrameObj`]).
 #[cold]
 #[inline(never)]
-unsafe fn goto_label(frames: &mut Vec<Frame>, bottom_cont: &mut u64, label: u64) {
+unsafe fn goto_label(loaded: &Loaded, frames: &mut Vec<Frame>, bottom_cont: &mut u64, label: u64) {
     // SAFETY: guaranteed by the caller; `index` is only a hint, checked against the record.
     unsafe {
         let l = &*(label as *const LabelObj);
         let act = l.frame as *mut FrameObj;
         let idx = (*act).index as usize;
         if frames.get(idx).is_some_and(|f| f.heap && f.env == act as u64) {
+            for f in &frames[idx..] {
+                leave(loaded, f);
+            }
             frames.truncate(idx + 1);
             frames.last_mut().unwrap_unchecked().pc = l.pc;
         } else {
+            for f in frames.iter() {
+                leave(loaded, f);
+            }
             frames.clear();
-            frames.push(Frame {
-                func: (*act).func.0 as u32,
-                pc: l.pc,
-                base: 0,
-                ret_dst: 0,
-                heap: true,
-                env: act as u64,
-            });
+            let f = Frame { func: (*act).func.0 as u32, pc: l.pc, base: 0, ret_dst: 0, heap: true, env: act as u64 };
+            leave(loaded, &f);
+            frames.push(f);
             (*act).index = 0;
             *bottom_cont = (*act).cont;
+        }
+    }
+}
+
+/// A frame stops running in its activation (it returns, is abandoned, jumps to a label,
+/// or tail-calls). For a heap activation its temporaries are dead from now on: it can
+/// only be re-entered at a label (where no temporary is live) or resumed through a
+/// continuation (which restores the live ones). They are cleared, so that stale values,
+/// typically the label values it jumped through, do not keep old activations alive.
+///
+/// # Safety
+/// For a heap frame, `f.env` must be its live [`FrameObj`].
+#[inline]
+unsafe fn leave(loaded: &Loaded, f: &Frame) {
+    if !f.heap {
+        return;
+    }
+    // SAFETY: guaranteed by the caller; the temporaries are below the function's register
+    // count, which is the length of the activation's registers.
+    unsafe {
+        let act = f.env as *mut FrameObj;
+        let regs = (*act).regs.as_mut_ptr();
+        for &r in loaded.temp_regs.get_unchecked(f.func as usize).iter() {
+            *regs.add(r as usize) = 0;
         }
     }
 }
@@ -552,12 +577,27 @@ unsafe fn capture(
             let cont = if i == 0 {
                 bottom_cont
             } else {
+                // The caller's temporaries that are live after the call (the rest is
+                // zeroed: variables are never restored, and dead values must not keep
+                // objects alive).
                 let caller = frames[i - 1];
+                let cfunc = &program.functions[caller.func as usize];
                 let cregs = &(*(caller.env as *const FrameObj)).regs;
-                if heap.should_collect(heap::cont_size(cregs.len())) {
+                let call_pc = caller.pc.wrapping_sub(1);
+                let temps: Vec<u64> = match cfunc.call_live.binary_search_by_key(&call_pc, |c| c.pc) {
+                    Ok(k) => {
+                        let mut t = vec![0u64; cregs.len()];
+                        for r in &cfunc.call_live[k].regs {
+                            t[r.0 as usize] = cregs[r.0 as usize];
+                        }
+                        t
+                    }
+                    Err(_) => cregs.to_vec(),
+                };
+                if heap.should_collect(heap::cont_size(temps.len())) {
                     collect_garbage(heap, loaded, frames, rp, bottom_cont);
                 }
-                heap.alloc_cont(caller.env, caller.pc, f.ret_dst, cregs)? as u64
+                heap.alloc_cont(caller.env, caller.pc, f.ret_dst, &temps)? as u64
             };
             (*act).cont = cont;
         }
@@ -862,6 +902,7 @@ impl Vm {
                 let nargs = ($nargs as usize).min(callee.nparams as usize);
                 if in_heap {
                     ptr::copy_nonoverlapping(bp.add($b.0 as usize + 1), rp, nargs);
+                    leave(loaded, frames.last().unwrap_unchecked());
                 } else {
                     ptr::copy(bp.add($b.0 as usize + 1), bp, nargs);
                 }
@@ -891,6 +932,7 @@ impl Vm {
                     if bottom_cont == 0 {
                         return Ok(());
                     }
+                    leave(loaded, &done);
                     resume(loaded, frames, &mut bottom_cont, val);
                     enter_top!();
                     continue;
@@ -898,6 +940,7 @@ impl Vm {
                 if caller.heap {
                     // Into a heap frame, which runs on in place.
                     std::hint::cold_path();
+                    leave(loaded, &done);
                     enter_top!();
                     if let Some(v) = val {
                         *bp.add(done.ret_dst as usize) = v;
@@ -1373,7 +1416,7 @@ impl Vm {
                     }
                     Goto { src } => {
                         let l = nonnull!(reg!(src));
-                        goto_label(frames, &mut bottom_cont, l);
+                        goto_label(loaded, frames, &mut bottom_cont, l);
                         enter_top!();
                     }
                     CheckNonNull { dst, src } => {

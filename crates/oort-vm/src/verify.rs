@@ -217,6 +217,14 @@ fn verify_function(program: &Program, limits: &Limits, f: &Function, errors: &mu
     if !f.shared.windows(2).all(|w| w[0] < w[1]) {
         err(None, "shared registers not in increasing order".into());
     }
+    if !f.call_live.windows(2).all(|w| w[0].pc < w[1].pc) {
+        err(None, "call liveness not in increasing pc order".into());
+    }
+    for c in &f.call_live {
+        if c.pc as usize >= f.code.len() || c.regs.iter().any(|r| r.0 as usize >= nregs) {
+            err(Some(c.pc as usize), "call liveness out of range".into());
+        }
+    }
     let kind = |r: Reg| f.reg_kinds.get(r.0 as usize).copied();
     for (pc, instr) in f.code.iter().enumerate() {
         let mut regs_ok = true;
