@@ -1,7 +1,7 @@
 //! Liveness of IR variables: which variables may be read later, by backward dataflow over
 //! the control-flow graph (every entry point included, so label blocks too).
 
-use crate::ir::{Block, Callee, Function, Terminator, Var, inst_uses};
+use crate::ir::{Block, Callee, Function, Inst, Terminator, Var, inst_uses};
 use smallvec::SmallVec;
 
 /// A set of variables of one function (a bit set).
@@ -65,90 +65,81 @@ pub fn term_uses(t: &Terminator) -> SmallVec<[Var; 4]> {
     v
 }
 
-/// The variables live at the end of each block (indexed by block).
-pub fn live_out(f: &Function) -> Vec<VarSet> {
-    let n = f.vars.len();
-    // Per block: variables read before being written (gen), and written (kill).
-    let mut gen_ = vec![VarSet::new(n); f.blocks.len()];
-    let mut kill = vec![VarSet::new(n); f.blocks.len()];
-    for (b, data) in f.blocks.iter().enumerate() {
-        let (g, k) = (&mut gen_[b], &mut kill[b]);
+/// Steps a live set backwards over one instruction: its result is dead before it, its
+/// operands live.
+fn step_back(live: &mut VarSet, f: &Function, i: Inst) {
+    let inst = f.inst(i);
+    if let Some(d) = inst.dst {
+        live.remove(d);
+    }
+    for v in inst_uses(&inst.op) {
+        live.insert(v);
+    }
+}
+
+/// Which variables are live at the start and at the end of every block (indexed by
+/// block).
+#[derive(Clone, Debug)]
+pub struct Liveness {
+    pub live_in: Vec<VarSet>,
+    pub live_out: Vec<VarSet>,
+}
+
+impl Liveness {
+    /// Solves the dataflow equations for `f`.
+    pub fn compute(f: &Function) -> Liveness {
+        let n = f.vars.len();
+        // Per block: variables read before being written (gen), and written (kill).
+        let mut gen_ = vec![VarSet::new(n); f.blocks.len()];
+        let mut kill = vec![VarSet::new(n); f.blocks.len()];
+        for (b, data) in f.blocks.iter().enumerate() {
+            for v in term_uses(&data.term) {
+                gen_[b].insert(v);
+            }
+            for &i in data.insts.iter().rev() {
+                step_back(&mut gen_[b], f, i);
+                if let Some(d) = f.inst(i).dst {
+                    kill[b].insert(d);
+                }
+            }
+        }
+        let order = f.reverse_postorder();
+        let mut live_in = vec![VarSet::new(n); f.blocks.len()];
+        let mut live_out = vec![VarSet::new(n); f.blocks.len()];
+        loop {
+            let mut changed = false;
+            for &b in order.iter().rev() {
+                let mut o = VarSet::new(n);
+                for s in f.block(b).term.successors() {
+                    o.union_with(&live_in[s.index()]);
+                }
+                let mut i = o.clone();
+                for (w, (kw, gw)) in i.0.iter_mut().zip(kill[b.index()].0.iter().zip(&gen_[b.index()].0)) {
+                    *w = (*w & !kw) | gw;
+                }
+                changed |= live_in[b.index()] != i;
+                live_in[b.index()] = i;
+                live_out[b.index()] = o;
+            }
+            if !changed {
+                break;
+            }
+        }
+        Liveness { live_in, live_out }
+    }
+
+    /// The variables live just after each instruction of block `b`, in block order.
+    pub fn after_each(&self, f: &Function, b: Block) -> Vec<VarSet> {
+        let data = f.block(b);
+        let mut live = self.live_out[b.index()].clone();
         for v in term_uses(&data.term) {
-            g.insert(v);
-        }
-        for &i in data.insts.iter().rev() {
-            let inst = f.inst(i);
-            if let Some(d) = inst.dst {
-                g.remove(d);
-                k.insert(d);
-            }
-            for v in inst_uses(&inst.op) {
-                g.insert(v);
-            }
-        }
-    }
-    let order = f.reverse_postorder();
-    let mut live_in = vec![VarSet::new(n); f.blocks.len()];
-    let mut out = vec![VarSet::new(n); f.blocks.len()];
-    loop {
-        let mut changed = false;
-        for &b in order.iter().rev() {
-            let mut o = VarSet::new(n);
-            for s in f.block(b).term.successors() {
-                o.union_with(&live_in[s.index()]);
-            }
-            let mut i = o.clone();
-            for (w, (kw, gw)) in i.0.iter_mut().zip(kill[b.index()].0.iter().zip(&gen_[b.index()].0)) {
-                *w = (*w & !kw) | gw;
-            }
-            changed |= live_in[b.index()] != i;
-            live_in[b.index()] = i;
-            out[b.index()] = o;
-        }
-        if !changed {
-            break;
-        }
-    }
-    out
-}
-
-/// The variables live at the start of block `b`, given those live at its end.
-pub fn live_in(f: &Function, b: Block, live_out: &VarSet) -> VarSet {
-    let data = f.block(b);
-    let mut live = live_out.clone();
-    for v in term_uses(&data.term) {
-        live.insert(v);
-    }
-    for &i in data.insts.iter().rev() {
-        let inst = f.inst(i);
-        if let Some(d) = inst.dst {
-            live.remove(d);
-        }
-        for v in inst_uses(&inst.op) {
             live.insert(v);
         }
-    }
-    live
-}
-
-/// The variables live just after each instruction of block `b` (in block order), given
-/// those live at its end.
-pub fn live_after_each(f: &Function, b: Block, live_out: &VarSet) -> Vec<VarSet> {
-    let data = f.block(b);
-    let mut live = live_out.clone();
-    for v in term_uses(&data.term) {
-        live.insert(v);
-    }
-    let mut res = vec![VarSet::new(0); data.insts.len()];
-    for (k, &i) in data.insts.iter().enumerate().rev() {
-        res[k] = live.clone();
-        let inst = f.inst(i);
-        if let Some(d) = inst.dst {
-            live.remove(d);
+        let mut res = vec![VarSet::new(0); data.insts.len()];
+        for (k, &i) in data.insts.iter().enumerate().rev() {
+            res[k] = live.clone();
+            step_back(&mut live, f, i);
         }
-        for v in inst_uses(&inst.op) {
-            live.insert(v);
-        }
+        res
     }
-    res
 }

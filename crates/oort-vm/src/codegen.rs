@@ -10,6 +10,7 @@
 use crate::builder::{FunctionBuilder, Label, ProgramBuilder};
 use crate::bytecode::{Builtin as VmBuiltin, ClassDesc, ClassIdx, ElemKind, FuncId, Instr, Program, Reg, RegKind};
 use indexmap::IndexMap;
+use oort_ir::liveness::Liveness;
 use oort_ir::{BinOp, Callee, Const, Function, Module, Op, Terminator, Ty, UnOp, Var};
 use oort_sema::Builtin;
 use oort_syntax::{SourceFile, Span};
@@ -59,6 +60,8 @@ struct FnGen<'a> {
     windows: IndexMap<Vec<RegKind>, Reg>,
     /// A register that always holds null.
     null_reg: Option<Reg>,
+    /// Variable liveness: what is live where labels enter and after each call.
+    live: Liveness,
 }
 
 impl<'a> FnGen<'a> {
@@ -75,15 +78,13 @@ impl<'a> FnGen<'a> {
         }
         // Whatever is live where a label enters the function (scope environments, the
         // closure environment) belongs to the activation too: a jump to the label reads it.
-        if !f.labels.is_empty() {
-            let live_out = oort_ir::liveness::live_out(f);
-            for l in &f.labels {
-                for v in oort_ir::liveness::live_in(f, l.block, &live_out[l.block.index()]).iter() {
-                    b.mark_shared(Reg(v.0 as u16));
-                }
+        let live = Liveness::compute(f);
+        for l in &f.labels {
+            for v in live.live_in[l.block.index()].iter() {
+                b.mark_shared(Reg(v.0 as u16));
             }
         }
-        FnGen { pb, ids, f, file, b, windows: IndexMap::new(), null_reg: None }
+        FnGen { pb, ids, f, file, b, windows: IndexMap::new(), null_reg: None, live }
     }
 
     fn r(&self, v: Var) -> Reg {
@@ -125,11 +126,10 @@ impl<'a> FnGen<'a> {
         }
         // The null register needs no initialization: the VM zeroes every register but
         // the parameters on entry, and nothing ever writes this one.
-        let live_out = oort_ir::liveness::live_out(self.f);
         for (pos, &blk) in order.iter().enumerate() {
             self.b.bind(labels[&blk]);
             let data = self.f.block(blk);
-            let live_after = oort_ir::liveness::live_after_each(self.f, blk, &live_out[blk.index()]);
+            let live_after = self.live.after_each(self.f, blk);
             for (k, &i) in data.insts.iter().enumerate() {
                 let inst = self.f.inst(i);
                 self.set_span(inst.span);

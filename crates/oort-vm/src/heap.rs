@@ -507,13 +507,13 @@ impl Heap {
         Ok(p)
     }
 
-    /// Allocate a heap activation of `func` holding a copy of `regs`, with `nlabels` label
-    /// slots (null) and no continuation yet.
+    /// Allocate a heap activation of `func` with registers `regs`, `nlabels` label slots
+    /// (null) and no continuation yet.
     pub fn alloc_frame(
         &mut self,
         func: FuncId,
         env: u64,
-        regs: &[u64],
+        regs: Vec<u64>,
         nlabels: usize,
     ) -> Result<*mut FrameObj, OutOfMemory> {
         self.reserve(frame_size(regs.len(), nlabels))?;
@@ -523,20 +523,20 @@ impl Heap {
             index: 0,
             env,
             cont: 0,
-            regs: regs.into(),
+            regs: regs.into_boxed_slice(),
             labels: vec![0; nlabels].into_boxed_slice(),
         });
         Ok(self.link_box(obj))
     }
 
-    /// Allocate a continuation: the pending call of `frame` at `pc`, its registers being
-    /// `temps` now.
+    /// Allocate a continuation: the pending call of `frame` at `pc`, whose temporaries are
+    /// `temps` (one slot per register of the frame's function).
     pub fn alloc_cont(
         &mut self,
         frame: u64,
         pc: u32,
         ret_dst: u16,
-        temps: &[u64],
+        temps: Vec<u64>,
     ) -> Result<*mut ContObj, OutOfMemory> {
         self.reserve(cont_size(temps.len()))?;
         let obj = Box::new(ContObj { header: header(ObjKind::Cont), frame, pc, ret_dst, temps: temps.into() });

@@ -121,6 +121,19 @@ pub struct Frame {
     pub env: u64,
 }
 
+impl Frame {
+    /// The record of heap activation `act` running (again) from `pc`, as the bottom
+    /// frame (its `ret_dst` is unused: it returns through its continuation).
+    ///
+    /// # Safety
+    /// `act` must be a live [`FrameObj`].
+    unsafe fn resuming(act: *mut FrameObj, pc: u32) -> Frame {
+        // SAFETY: guaranteed by the caller.
+        let func = unsafe { (*act).func.0 as u32 };
+        Frame { func, pc, base: 0, ret_dst: 0, heap: true, env: act as u64 }
+    }
+}
+
 const FRAME_BYTES: usize = size_of::<Frame>();
 
 /// Load-time facts about a class.
@@ -457,7 +470,7 @@ unsafe fn goto_label(loaded: &Loaded, frames: &mut Vec<Frame>, bottom_cont: &mut
                 leave(loaded, f);
             }
             frames.clear();
-            let f = Frame { func: (*act).func.0 as u32, pc: l.pc, base: 0, ret_dst: 0, heap: true, env: act as u64 };
+            let f = Frame::resuming(act, l.pc);
             leave(loaded, &f);
             frames.push(f);
             (*act).index = 0;
@@ -513,7 +526,7 @@ unsafe fn resume(loaded: &Loaded, frames: &mut Vec<Frame>, bottom_cont: &mut u64
         if let Some(v) = val {
             *regs.add(c.ret_dst as usize) = v;
         }
-        frames.push(Frame { func: cidx as u32, pc: c.pc, base: 0, ret_dst: 0, heap: true, env: act as u64 });
+        frames.push(Frame::resuming(act, c.pc));
         (*act).index = 0;
         *bottom_cont = (*act).cont;
     }
@@ -570,7 +583,7 @@ unsafe fn capture(
             if heap.should_collect(size) {
                 collect_garbage(heap, loaded, frames, rp, bottom_cont);
             }
-            let act = heap.alloc_frame(FuncId(f.func as u16), f.env, &regs, func.labels.len())?;
+            let act = heap.alloc_frame(FuncId(f.func as u16), f.env, regs, func.labels.len())?;
             (*act).index = i as u32;
             frames[i].heap = true;
             frames[i].env = act as u64;
@@ -597,7 +610,7 @@ unsafe fn capture(
                 if heap.should_collect(heap::cont_size(temps.len())) {
                     collect_garbage(heap, loaded, frames, rp, bottom_cont);
                 }
-                heap.alloc_cont(caller.env, caller.pc, f.ret_dst, &temps)? as u64
+                heap.alloc_cont(caller.env, caller.pc, f.ret_dst, temps)? as u64
             };
             (*act).cont = cont;
         }
