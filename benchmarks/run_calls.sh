@@ -12,12 +12,14 @@ for prog in calls/fib.oort calls/small_calls.oort; do
     declare -A times=()
     for _ in $(seq "$RUNS"); do
         for bin in "$@"; do
-            t=$( { /usr/bin/time -f %e "$bin" run "$prog" >/dev/null; } 2>&1 )
+            t0=$(date +%s%N)
+            "$bin" run "$prog" >/dev/null
+            t=$(( ($(date +%s%N) - t0) / 1000000 ))
             times[$bin]+="$t "
         done
     done
     for bin in "$@"; do
-        printf '%-24s %-32s median %ss\n' "$prog" "$bin" "$(echo "${times[$bin]}" | tr ' ' '\n' | grep . | median)"
+        printf '%-24s %-32s median %s ms\n' "$prog" "$bin" "$(echo "${times[$bin]}" | tr ' ' '\n' | grep . | median)"
     done
     unset times
 done

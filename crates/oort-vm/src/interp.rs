@@ -1,6 +1,7 @@
 //! The interpreter: one dispatch loop over an explicit frame stack and one register stack.
 //!
-//! No Rust recursion per Oort call: frames are plain [`Frame`] records in a `Vec`, registers
+//! No Rust recursion per Oort call: frames are plain [`Frame`] records in a `Vec` (reserved
+//! up to the stack limit when a run starts, so pushing one never reallocates), registers
 //! live in one contiguous `Vec<u64>` allocated once (lazily zeroed memory) with room for
 //! `max_stack / 8` slots, so its address never changes. A call pushes a frame whose
 //! registers start inside the caller's window (see [`crate::bytecode`] module docs).
@@ -17,10 +18,12 @@
 //! - the interned string constants and the `args ()` strings, which the VM keeps for its
 //!   whole life.
 //!
-//! Invariants that make this precise and safe: on a call the callee's non-parameter
-//! registers are zeroed, and on return the caller's registers from the callee's base to the
-//! end of the caller's frame are zeroed, so a Ref register always holds null or a reference
-//! to a live object. Every allocation site reads its inputs from registers (or VM-held
+//! Invariants that make this precise and safe: on a call the callee's non-parameter Ref
+//! registers are set to null, and on return so are the caller's Ref registers from the
+//! callee's base to the end of the caller's frame, so a Ref register always holds null or a
+//! reference to a live object. Scalar registers are not cleared: the code generator writes
+//! every register before reading it (a variable without initializer gets its default
+//! value explicitly), so stale scalars are never observed. Every allocation site reads its inputs from registers (or VM-held
 //! roots) and allocates exactly one object, storing it into its `dst` register right away,
 //! so no object is ever held only by host (Rust) variables across an allocation: no
 //! temporary root stack is needed. (`args ()` allocates only its array: the strings exist
@@ -364,6 +367,24 @@ pub unsafe fn write_ref(out: &mut Vec<u8>, v: u64, classes: &[ClassDesc]) {
                 }
             }
         }
+    }
+}
+
+/// Set to null the Ref registers `refs` (a function's, in increasing order) that are at or
+/// above `from`, in the register window starting at `bp`. Scalar registers are left as they
+/// are: only references must be valid for the collector, and definite assignment (checked
+/// by the front end) keeps a program from reading a scalar it has not written.
+///
+/// # Safety
+/// `bp` must point to a register window with room for every register in `refs`.
+#[inline(always)]
+unsafe fn clear_refs(bp: *mut u64, refs: &[u16], from: usize) {
+    for &r in refs.iter().rev() {
+        if (r as usize) < from {
+            break;
+        }
+        // SAFETY: guaranteed by the caller.
+        unsafe { *bp.add(r as usize) = 0 };
     }
 }
 
@@ -744,7 +765,6 @@ impl Vm {
         let rp: *mut u64 = regs.as_mut_ptr();
         let fidx = program.entry.0 as usize;
         let mut func: &Function = &program.functions[fidx];
-        let mut code: &[Instr] = &func.code;
         let mut kv: &[u64] = &consts[fidx];
         // The running frame: `bp` is its `r0` (in the register stack at index `base`, or in
         // its heap activation when `in_heap`).
@@ -753,7 +773,9 @@ impl Vm {
         let mut in_heap = false;
         // Where the bottom frame returns to (0: the program ends); see the module docs.
         let mut bottom_cont: u64 = 0;
-        let mut pc: usize = 0;
+        // The next instruction of the running function: `ip` is `func.code[pc]`, kept as a
+        // pointer so the dispatch loop needs no code base (see `pc!`).
+        let mut ip: *const Instr = func.code.as_ptr();
         let mut buf: Vec<u8> = Vec::new();
 
         let entry_regs = func.nregs as usize;
@@ -762,6 +784,9 @@ impl Vm {
         }
         regs[..entry_regs].fill(0);
         frames.clear();
+        // Room for as many frames as the stack limit allows, so that a call can push its frame
+        // without a capacity check (the memory is only touched when used).
+        frames.reserve(max_stack / FRAME_BYTES + 1);
         frames.push(Frame { func: fidx as u32, pc: 0, base: 0, ret_dst: 0, heap: false, env: 0 });
 
         macro_rules! reg {
@@ -769,9 +794,15 @@ impl Vm {
                 *bp.add($r.0 as usize)
             };
         }
+        // The index of the next instruction of the running function.
+        macro_rules! pc {
+            () => {
+                ip.offset_from(func.code.as_ptr()) as usize
+            };
+        }
         macro_rules! fail {
             ($($t:tt)*) => {{
-                let (line, col) = func.spans.get(pc - 1).copied().unwrap_or((0, 0));
+                let (line, col) = func.spans.get(pc!() - 1).copied().unwrap_or((0, 0));
                 return Err(RuntimeError { message: format!($($t)*), line, col });
             }};
         }
@@ -842,9 +873,8 @@ impl Vm {
                 let fr = *frames.last().unwrap_unchecked();
                 let fidx = fr.func as usize;
                 func = program.functions.get_unchecked(fidx);
-                code = &func.code;
                 kv = consts.get_unchecked(fidx);
-                pc = fr.pc as usize;
+                ip = func.code.as_ptr().add(fr.pc as usize);
                 if fr.heap {
                     bp = (*(fr.env as *mut FrameObj)).regs.as_mut_ptr();
                     in_heap = true;
@@ -870,19 +900,21 @@ impl Vm {
                     in_heap = false;
                 }
                 let new_base = base.wrapping_add($b.0 as usize + 1);
-                let nregs = callee.nregs as usize;
-                let top = new_base + nregs;
-                if top > nslots || top * 8 + (frames.len() + 1) * FRAME_BYTES > max_stack {
+                let top = new_base + callee.nregs as usize;
+                let len = frames.len();
+                // Implies `top <= nslots` (`nslots = max_stack / 8`) and `len + 1 <
+                // frames.capacity()` (reserved in `run`).
+                if top * 8 + (len + 1) * FRAME_BYTES > max_stack {
                     fail!("stack overflow")
                 }
                 // Arguments beyond the callee's parameters (a front-end bug) are not kept, so
                 // that no register gets a value of the wrong kind.
                 let nargs = ($nargs as usize).min(callee.nparams as usize);
-                if nargs < nregs {
-                    ptr::write_bytes(rp.add(new_base + nargs), 0, nregs - nargs);
-                }
-                frames.last_mut().unwrap_unchecked().pc = pc as u32;
-                frames.push(Frame {
+                clear_refs(rp.add(new_base), loaded.ref_regs.get_unchecked(callee_idx), nargs);
+                frames.get_unchecked_mut(len - 1).pc = pc!() as u32;
+                // SAFETY: `len + 1 < capacity` (checked above), so this writes into the
+                // reserved buffer.
+                frames.as_mut_ptr().add(len).write(Frame {
                     func: callee_idx as u32,
                     pc: 0,
                     base: new_base as u32,
@@ -890,12 +922,12 @@ impl Vm {
                     heap: false,
                     env: $env,
                 });
+                frames.set_len(len + 1);
                 func = callee;
-                code = &func.code;
                 kv = consts.get_unchecked(callee_idx);
                 base = new_base;
                 bp = rp.add(new_base);
-                pc = 0;
+                ip = callee.code.as_ptr();
             }};
         }
         // A tail call: the callee takes over the running frame (same base, same return
@@ -908,8 +940,7 @@ impl Vm {
                 // A heap activation keeps its registers (a label may re-enter it): the
                 // callee runs at the bottom of the (empty) register stack instead.
                 let new_base = if in_heap { 0 } else { base };
-                let top = new_base + nregs;
-                if top > nslots || top * 8 + frames.len() * FRAME_BYTES > max_stack {
+                if (new_base + nregs) * 8 + frames.len() * FRAME_BYTES > max_stack {
                     fail!("stack overflow")
                 }
                 let nargs = ($nargs as usize).min(callee.nparams as usize);
@@ -922,25 +953,24 @@ impl Vm {
                 base = new_base;
                 bp = rp.add(new_base);
                 in_heap = false;
-                if nargs < nregs {
-                    ptr::write_bytes(bp.add(nargs), 0, nregs - nargs);
-                }
+                clear_refs(bp, loaded.ref_regs.get_unchecked(callee_idx), nargs);
                 let frame = frames.last_mut().unwrap_unchecked();
                 frame.func = callee_idx as u32;
                 frame.env = $env;
                 frame.heap = false;
                 frame.base = new_base as u32;
                 func = callee;
-                code = &func.code;
                 kv = consts.get_unchecked(callee_idx);
-                pc = 0;
+                ip = callee.code.as_ptr();
             }};
         }
         macro_rules! do_ret {
             ($val:expr) => {{
                 let val: Option<u64> = $val;
-                let done = frames.pop().unwrap_unchecked();
-                let Some(caller) = frames.last() else {
+                let len = frames.len();
+                let done = *frames.get_unchecked(len - 1);
+                frames.set_len(len - 1);
+                if len == 1 {
                     std::hint::cold_path();
                     if bottom_cont == 0 {
                         return Ok(());
@@ -949,7 +979,8 @@ impl Vm {
                     resume(loaded, frames, &mut bottom_cont, val);
                     enter_top!();
                     continue;
-                };
+                }
+                let caller = frames.get_unchecked(len - 2);
                 if caller.heap {
                     // Into a heap frame, which runs on in place.
                     std::hint::cold_path();
@@ -960,25 +991,20 @@ impl Vm {
                     }
                     continue;
                 }
-                // Both on the register stack: the callee's registers inside the caller's
-                // frame are zeroed (they hold the callee's kinds).
+                // Both on the register stack: the caller's Ref registers inside the callee's
+                // window are cleared (they hold the callee's values).
                 let cidx = caller.func as usize;
                 let cf: &Function = program.functions.get_unchecked(cidx);
                 let cbase = caller.base as usize;
-                let cend = cbase + cf.nregs as usize;
-                let from = done.base as usize;
-                if from < cend {
-                    ptr::write_bytes(rp.add(from), 0, cend - from);
-                }
+                clear_refs(rp.add(cbase), loaded.ref_regs.get_unchecked(cidx), done.base as usize - cbase);
                 if let Some(v) = val {
                     *rp.add(cbase + done.ret_dst as usize) = v;
                 }
                 func = cf;
-                code = &cf.code;
                 kv = consts.get_unchecked(cidx);
                 base = cbase;
                 bp = rp.add(cbase);
-                pc = caller.pc as usize;
+                ip = cf.code.as_ptr().add(caller.pc as usize);
             }};
         }
         macro_rules! obj {
@@ -1014,9 +1040,10 @@ impl Vm {
         loop {
             // SAFETY: the verifier guarantees every function ends in a terminator and every
             // jump target is < code.len(), and calls/returns set pc to 0 or to a saved pc
-            // just after a call (never past the terminator), so `pc < code.len()`.
-            let instr = unsafe { *code.get_unchecked(pc) };
-            pc += 1;
+            // just after a call (never past the terminator), so `ip` points into the code.
+            let instr = unsafe { *ip };
+            // SAFETY: as above, at most one past the end of the code.
+            ip = unsafe { ip.add(1) };
             // SAFETY: register accesses `reg!(r)` touch `regs[base + r]`; the verifier
             // guarantees `r < nregs` of the running function and every call checks
             // `base + nregs <= regs.len()` before entering a frame, and `regs` is never
@@ -1178,15 +1205,15 @@ impl Vm {
                     CvtF64I64 { dst, src } => un!(dst, src, rf64, wi64, |x| x as i64),
                     CvtF64U64 { dst, src } => un!(dst, src, rf64, wu64, |x| x as u64),
 
-                    Jump { target } => pc = target.0 as usize,
+                    Jump { target } => ip = func.code.as_ptr().add(target.0 as usize),
                     JumpIf { cond, target } => {
                         if reg!(cond) != 0 {
-                            pc = target.0 as usize
+                            ip = func.code.as_ptr().add(target.0 as usize)
                         }
                     }
                     JumpIfNot { cond, target } => {
                         if reg!(cond) == 0 {
-                            pc = target.0 as usize
+                            ip = func.code.as_ptr().add(target.0 as usize)
                         }
                     }
 
@@ -1418,7 +1445,7 @@ impl Vm {
                         reg!(dst) = if is_instance!(v, class) { v } else { 0 };
                     }
                     MakeLabel { dst, label } => {
-                        frames.last_mut().unwrap_unchecked().pc = pc as u32;
+                        frames.last_mut().unwrap_unchecked().pc = pc!() as u32;
                         match label_value(heap, program, loaded, frames, rp, bottom_cont, label) {
                             Ok(v) => {
                                 enter_top!();
