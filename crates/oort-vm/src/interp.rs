@@ -388,6 +388,23 @@ unsafe fn clear_refs(bp: *mut u64, refs: &[u16], from: usize) {
     }
 }
 
+/// `n` zeroed register slots, or `None` if the memory cannot be had. Zeroed allocation: the
+/// pages are only touched when used, so a large stack limit costs nothing up front.
+fn zeroed_slots(n: usize) -> Option<Vec<u64>> {
+    let layout = std::alloc::Layout::array::<u64>(n).ok()?;
+    if layout.size() == 0 {
+        return Some(Vec::new());
+    }
+    // SAFETY: the layout has a non-zero size.
+    let p = unsafe { std::alloc::alloc_zeroed(layout) } as *mut u64;
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: `p` was allocated by the global allocator with the layout of `[u64; n]`, which
+    // is what a `Vec<u64>` of capacity `n` uses, and its `n` elements are initialized (zero).
+    Some(unsafe { Vec::from_raw_parts(p, n, n) })
+}
+
 /// Mark the VM's roots (see the module docs).
 ///
 /// # Safety
@@ -751,10 +768,23 @@ impl Vm {
     /// flushes `out` (also before reporting an error).
     pub fn run(&mut self, out: &mut dyn Write) -> Result<(), RuntimeError> {
         let nslots = self.options.max_stack / 8;
+        let stack_error = || RuntimeError {
+            message: format!(
+                "out of memory: cannot reserve {} bytes of VM stack (see --max-stack)",
+                self.options.max_stack
+            ),
+            line: 0,
+            col: 0,
+        };
         if self.regs.len() != nslots {
-            // `vec![0; n]` uses zeroed allocation: pages are only touched when used.
-            self.regs = vec![0u64; nslots];
+            self.regs = Vec::new();
+            self.regs = zeroed_slots(nslots).ok_or_else(stack_error)?;
         }
+        // Room for as many frames as the stack limit allows, so that a call can push its frame
+        // without a capacity check (the memory is only touched when used).
+        let nframes = self.options.max_stack / FRAME_BYTES + 1;
+        self.frames.clear();
+        self.frames.try_reserve_exact(nframes).map_err(|_| stack_error())?;
         let Vm { program, heap, regs, frames, loaded, options, start } = self;
         let program: &Program = program;
         let loaded: &Loaded = loaded;
@@ -784,9 +814,6 @@ impl Vm {
         }
         regs[..entry_regs].fill(0);
         frames.clear();
-        // Room for as many frames as the stack limit allows, so that a call can push its frame
-        // without a capacity check (the memory is only touched when used).
-        frames.reserve(max_stack / FRAME_BYTES + 1);
         frames.push(Frame { func: fidx as u32, pc: 0, base: 0, ret_dst: 0, heap: false, env: 0 });
 
         macro_rules! reg {
