@@ -19,7 +19,7 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<()> {
     labels.extend(d.labels.iter().map(|l| CsLabel::secondary((), l.span.range()).with_message(l.message.clone())));
     let mut cs = CsDiagnostic::new(sev).with_message(d.message.clone()).with_labels(labels).with_notes(d.notes.clone());
     if let Some(code) = d.code {
-        cs = cs.with_code(code);
+        cs = cs.with_code(code.id());
     }
     cs
 }

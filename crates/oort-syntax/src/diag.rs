@@ -3,6 +3,7 @@
 //! Every stage of the compiler reports problems as [`Diagnostic`] values; only the
 //! driver (`oort-cli`) renders them.
 
+use crate::codes::Code;
 use crate::span::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -20,8 +21,8 @@ pub struct Label {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// A stable code such as `E0001`, when the diagnostic has one.
-    pub code: Option<&'static str>,
+    /// Its stable code (`E0001`, `W0001`, …), explained by `oort explain`.
+    pub code: Option<Code>,
     pub message: String,
     pub span: Span,
     /// Text shown under the primary marker.
@@ -31,6 +32,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A diagnostic with code `code`: an error, or a warning for a `W` code.
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+        let severity = if code.is_warning() { Severity::Warning } else { Severity::Error };
+        Diagnostic { severity, code: Some(code), ..Diagnostic::error(span, message) }
+    }
+
     pub fn error(span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
@@ -47,7 +54,7 @@ impl Diagnostic {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(span, message) }
     }
 
-    pub fn with_code(mut self, code: &'static str) -> Diagnostic {
+    pub fn with_code(mut self, code: Code) -> Diagnostic {
         self.code = Some(code);
         self
     }

@@ -8,6 +8,7 @@
 //! [`print::tokens_to_string`] and [`print::ast_to_string`].
 
 pub mod ast;
+pub mod codes;
 pub mod diag;
 pub mod lexer;
 pub mod parser;
@@ -15,6 +16,7 @@ pub mod print;
 pub mod span;
 pub mod token;
 
+pub use codes::Code;
 pub use diag::{Diagnostic, Severity};
 pub use lexer::lex;
 pub use parser::parse;
