@@ -3,11 +3,16 @@
 //!
 //! Exit status: 0 success, 1 compile errors (or an unreadable source file), 2 usage
 //! errors, 3 runtime errors.
+//!
+//! Warning control (`-A CODE`, `-D CODE`, like rustc) is applied here, after
+//! compilation: the passes always report every warning, and [`apply_lint_levels`]
+//! drops the allowed ones and turns the denied ones into errors before the diagnostics
+//! are rendered and counted.
 
 use crate::{Compiled, compile, default_pipeline, emit, registry, render, stages, stages_help};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use oort_ir::{Stop, Unit};
-use oort_syntax::SourceFile;
+use oort_syntax::{Code, Diagnostic, Severity, SourceFile};
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
@@ -44,6 +49,11 @@ enum Command {
         /// The program's source file.
         file: Option<PathBuf>,
     },
+    /// Explain a diagnostic code (`oort explain E0201`), or list every code.
+    Explain {
+        /// The code, e.g. `E0201` or `W0001`; without it, every code is listed.
+        code: Option<String>,
+    },
 }
 
 #[derive(Args)]
@@ -65,6 +75,98 @@ struct CompileOpts {
     /// After the run, print the garbage collector's statistics to stderr.
     #[arg(long)]
     gc_stats: bool,
+    /// Silence warnings with code CODE (`warnings`: every warning). Repeatable.
+    #[arg(short = 'A', long = "allow", value_name = "CODE", value_parser = parse_lint)]
+    allow: Vec<Lint>,
+    /// Make warnings with code CODE errors (`warnings`: every warning). Repeatable.
+    #[arg(short = 'D', long = "deny", value_name = "CODE", value_parser = parse_lint)]
+    deny: Vec<Lint>,
+    /// `allow` and `deny` merged in command-line order (filled in after parsing).
+    #[arg(skip)]
+    levels: Vec<(Level, Lint)>,
+}
+
+/// What `-A`/`-D` name: one warning code, or every warning (`warnings`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lint {
+    Warnings,
+    Code(Code),
+}
+
+impl std::fmt::Display for Lint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Lint::Warnings => f.write_str("warnings"),
+            Lint::Code(c) => f.write_str(c.id()),
+        }
+    }
+}
+
+/// What `-A` and `-D` do to a warning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Allow,
+    Deny,
+}
+
+/// Parses the argument of `-A`/`-D`: `warnings` or the code of a warning.
+pub fn parse_lint(s: &str) -> Result<Lint, String> {
+    if s == "warnings" {
+        return Ok(Lint::Warnings);
+    }
+    match Code::from_id(s) {
+        Some(c) if c.is_warning() => Ok(Lint::Code(c)),
+        Some(c) => Err(format!(
+            "`{}` is an error, not a warning: only warnings (W…) or `warnings` can be allowed or denied",
+            c.id()
+        )),
+        None => Err(format!("unknown diagnostic code `{s}` (`oort explain` lists every code)")),
+    }
+}
+
+/// Applies `-A`/`-D` to the diagnostics of a compilation: allowed warnings are dropped,
+/// denied ones become errors (with a note saying which flag did it). For each warning
+/// the flag naming its code wins over `warnings`; between flags of the same kind, the
+/// last on the command line wins. Errors are never affected.
+pub fn apply_lint_levels(diags: &mut Vec<Diagnostic>, levels: &[(Level, Lint)]) {
+    if levels.is_empty() {
+        return;
+    }
+    diags.retain_mut(|d| {
+        if d.severity != Severity::Warning {
+            return true;
+        }
+        let specific = levels.iter().rev().find(|(_, l)| *l == Lint::Code(d.code));
+        let general = levels.iter().rev().find(|(_, l)| *l == Lint::Warnings);
+        match specific.or(general) {
+            None => true,
+            Some((Level::Allow, _)) => false,
+            Some((Level::Deny, lint)) => {
+                d.severity = Severity::Error;
+                d.notes.push(format!("`-D {lint}` turns this warning into an error"));
+                true
+            }
+        }
+    });
+}
+
+/// The last line of a compilation's report: `error: could not compile …` when there are
+/// errors, `warning: … generated N warnings` when there are only warnings, else nothing.
+pub fn summary(file_name: &str, diags: &[Diagnostic]) -> Option<String> {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    if errors > 0 {
+        let mut s = format!("error: could not compile `{file_name}` due to {}", plural(errors, "previous error"));
+        if warnings > 0 {
+            s.push_str(&format!("; {} emitted", plural(warnings, "warning")));
+        }
+        Some(s)
+    } else if warnings > 0 {
+        Some(format!("warning: `{file_name}` generated {}", plural(warnings, "warning")))
+    } else {
+        None
+    }
 }
 
 /// Parses `123`, `64k`, `256m`, `1g` (binary multiples) into a byte count.
@@ -86,7 +188,16 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
 /// Runs the command line `argv` (including the program name), writing the program's
 /// output to `out` and messages to `err`. Returns the exit status.
 pub fn main_with(argv: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> u8 {
-    let cli = match Cli::try_parse_from(argv) {
+    let parsed = Cli::command().try_get_matches_from(argv).and_then(|m| {
+        let mut cli = Cli::from_arg_matches(&m)?;
+        if let Command::Run { opts, .. } | Command::Check { opts, .. } = &mut cli.command
+            && let Some((_, sub)) = m.subcommand()
+        {
+            opts.levels = ordered_levels(sub);
+        }
+        Ok(cli)
+    });
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let text = if color { e.render().ansi().to_string() } else { e.render().to_string() };
@@ -98,16 +209,53 @@ pub fn main_with(argv: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write, 
             return 0;
         }
     };
-    let code = drive(cli, out, err, color);
+    let code = match cli.command {
+        Command::Explain { code } => explain(code.as_deref(), out, err),
+        command => drive(command, out, err, color),
+    };
     let _ = out.flush();
     let _ = err.flush();
     code
 }
 
-fn drive(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> u8 {
-    let (opts, file, args, run) = match cli.command {
+/// The `-A`/`-D` flags of a `run` or `check` command line, in command-line order.
+fn ordered_levels(m: &clap::ArgMatches) -> Vec<(Level, Lint)> {
+    let mut v: Vec<(usize, Level, Lint)> = Vec::new();
+    for (id, level) in [("allow", Level::Allow), ("deny", Level::Deny)] {
+        if let (Some(idx), Some(vals)) = (m.indices_of(id), m.get_many::<Lint>(id)) {
+            v.extend(idx.zip(vals).map(|(i, l)| (i, level, *l)));
+        }
+    }
+    v.sort_by_key(|(i, ..)| *i);
+    v.into_iter().map(|(_, level, lint)| (level, lint)).collect()
+}
+
+/// `oort explain [CODE]`: the explanation of a code, or the list of every code.
+fn explain(code: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let Some(id) = code else {
+        for c in Code::ALL {
+            let _ = writeln!(out, "{}  {}", c.id(), c.title());
+        }
+        let _ = writeln!(out, "\n`oort explain CODE` explains a code.");
+        return 0;
+    };
+    match Code::from_id(id) {
+        Some(c) => {
+            let _ = write!(out, "{}: {}\n\n{}", c.id(), c.title(), c.explanation());
+            0
+        }
+        None => {
+            let _ = writeln!(err, "error: unknown diagnostic code `{id}`; `oort explain` lists every code");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn drive(command: Command, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> u8 {
+    let (opts, file, args, run) = match command {
         Command::Run { opts, file, args } => (opts, file, args, true),
         Command::Check { opts, file } => (opts, file, Vec::new(), false),
+        Command::Explain { .. } => unreachable!("handled by main_with"),
     };
     let reg = registry();
     let pipeline = default_pipeline(&reg);
@@ -123,7 +271,10 @@ fn drive(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> u8 
         }
     }
     let Some(path) = file else {
-        let _ = writeln!(err, "error: no source file given\n\nUsage: oort run FILE [ARGS...]\n       oort check FILE");
+        let _ = writeln!(
+            err,
+            "error: no source file given\n\nUsage: oort run FILE [ARGS...]\n       oort check FILE\n       oort explain [CODE]"
+        );
         return EXIT_USAGE;
     };
     let source = match read_source(&path) {
@@ -134,11 +285,14 @@ fn drive(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> u8 
         }
     };
     let parse_only = matches!(opts.emit.as_deref(), Some("tokens" | "ast"));
-    let Compiled { unit, result } = if parse_only {
+    let Compiled { mut unit, result } = if parse_only {
         Compiled { unit: Unit::parse(source), result: Ok(()) }
     } else {
         compile(source, &pipeline, opts.emit.as_deref())
     };
+    apply_lint_levels(&mut unit.diags, &opts.levels);
+    // Denied warnings are errors too, though the pipeline ran on past them.
+    let failed = result.is_err() || unit.diags.iter().any(|d| d.is_error());
     let _ = write!(err, "{}", render::diagnostics(&unit.file, &unit.diags, color));
     if let Err(Stop::Verifier { after, errors }) = &result {
         let _ = writeln!(err, "internal error: IR verifier failed after pass `{after}`:");
@@ -148,17 +302,17 @@ fn drive(cli: Cli, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> u8 
         return EXIT_INTERNAL;
     }
     if let Some(stage) = &opts.emit {
-        if result.is_err() {
+        if failed {
             return EXIT_COMPILE;
         }
         let text = emit(&unit, &pipeline, stage).unwrap_or_default();
         let _ = out.write_all(text.as_bytes());
         return 0;
     }
-    if result.is_err() {
-        let n = unit.diags.iter().filter(|d| d.is_error()).count();
-        let s = if n == 1 { "" } else { "s" };
-        let _ = writeln!(err, "error: could not compile `{}` due to {n} previous error{s}", unit.file.name);
+    if let Some(line) = summary(&unit.file.name, &unit.diags) {
+        let _ = writeln!(err, "{line}");
+    }
+    if failed {
         return EXIT_COMPILE;
     }
     if !run {
@@ -227,7 +381,98 @@ fn read_source(path: &PathBuf) -> Result<SourceFile, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
+    use super::{Level, Lint, apply_lint_levels, parse_lint, parse_size, summary};
+    use oort_syntax::{Code, Diagnostic, Severity, Span};
+
+    fn diags() -> Vec<Diagnostic> {
+        vec![
+            Diagnostic::new(Code::MismatchedTypes, Span::DUMMY, "an error"),
+            Diagnostic::new(Code::Unreachable, Span::DUMMY, "unreachable"),
+            Diagnostic::new(Code::UnusedVariable, Span::DUMMY, "unused"),
+        ]
+    }
+
+    /// (code, severity) of each diagnostic left after `levels`.
+    fn after(levels: &[(Level, Lint)]) -> Vec<(&'static str, Severity)> {
+        let mut d = diags();
+        apply_lint_levels(&mut d, levels);
+        d.iter().map(|d| (d.code.id(), d.severity)).collect()
+    }
+
+    const UNREACH: Lint = Lint::Code(Code::Unreachable);
+    const UNUSED: Lint = Lint::Code(Code::UnusedVariable);
+    use Severity::{Error as E, Warning as W};
+
+    #[test]
+    fn lint_levels() {
+        assert_eq!(after(&[]), [("E0201", E), ("W0001", W), ("W0002", W)]);
+        assert_eq!(after(&[(Level::Allow, UNUSED)]), [("E0201", E), ("W0001", W)]);
+        assert_eq!(after(&[(Level::Deny, UNUSED)]), [("E0201", E), ("W0001", W), ("W0002", E)]);
+        assert_eq!(after(&[(Level::Allow, Lint::Warnings)]), [("E0201", E)]);
+        assert_eq!(after(&[(Level::Deny, Lint::Warnings)]), [("E0201", E), ("W0001", E), ("W0002", E)]);
+        // The flag naming a code wins over `warnings`, in either order.
+        let expect = [("E0201", E), ("W0001", E)];
+        assert_eq!(after(&[(Level::Deny, Lint::Warnings), (Level::Allow, UNUSED)]), expect);
+        assert_eq!(after(&[(Level::Allow, UNUSED), (Level::Deny, Lint::Warnings)]), expect);
+        let expect = [("E0201", E), ("W0002", E)];
+        assert_eq!(after(&[(Level::Allow, Lint::Warnings), (Level::Deny, UNUSED)]), expect);
+        // Between flags of the same kind, the last wins.
+        assert_eq!(
+            after(&[(Level::Allow, UNREACH), (Level::Deny, UNREACH)]),
+            [("E0201", E), ("W0001", E), ("W0002", W)]
+        );
+        assert_eq!(after(&[(Level::Deny, UNREACH), (Level::Allow, UNREACH)]), [("E0201", E), ("W0002", W)]);
+    }
+
+    #[test]
+    fn denied_warning_says_why() {
+        let mut d = diags();
+        apply_lint_levels(&mut d, &[(Level::Deny, Lint::Warnings)]);
+        assert_eq!(d[1].notes, ["`-D warnings` turns this warning into an error"]);
+        let mut d = diags();
+        apply_lint_levels(&mut d, &[(Level::Deny, UNUSED)]);
+        assert_eq!(d[2].notes, ["`-D W0002` turns this warning into an error"]);
+    }
+
+    #[test]
+    fn lint_names() {
+        assert_eq!(parse_lint("warnings"), Ok(Lint::Warnings));
+        assert_eq!(parse_lint("W0001"), Ok(UNREACH));
+        assert_eq!(parse_lint("w0002"), Ok(UNUSED));
+        assert!(parse_lint("E0201").unwrap_err().contains("is an error, not a warning"));
+        assert!(parse_lint("W9999").unwrap_err().contains("unknown diagnostic code"));
+        assert!(parse_lint("Warnings").is_err());
+    }
+
+    #[test]
+    fn summaries() {
+        let d = diags();
+        assert_eq!(
+            summary("f.oort", &d).as_deref(),
+            Some("error: could not compile `f.oort` due to 1 previous error; 2 warnings emitted")
+        );
+        assert_eq!(summary("f.oort", &d[1..]).as_deref(), Some("warning: `f.oort` generated 2 warnings"));
+        assert_eq!(summary("f.oort", &d[2..]).as_deref(), Some("warning: `f.oort` generated 1 warning"));
+        assert_eq!(
+            summary("f.oort", &[d[0].clone(), d[0].clone()]).as_deref(),
+            Some("error: could not compile `f.oort` due to 2 previous errors")
+        );
+        assert_eq!(summary("f.oort", &[]), None);
+    }
+
+    /// The command line records `-A`/`-D` in order, whichever flag spells them.
+    #[test]
+    fn flags_in_order() {
+        use clap::{CommandFactory, FromArgMatches};
+        let argv = ["oort", "check", "-D", "warnings", "--allow", "W0002", "-AW0001", "--deny=W0002", "f.oort"];
+        let m = super::Cli::command().try_get_matches_from(argv).unwrap();
+        let (_, sub) = m.subcommand().unwrap();
+        assert_eq!(
+            super::ordered_levels(sub),
+            [(Level::Deny, Lint::Warnings), (Level::Allow, UNUSED), (Level::Allow, UNREACH), (Level::Deny, UNUSED),]
+        );
+        assert!(super::Cli::from_arg_matches(&m).is_ok());
+    }
 
     #[test]
     fn sizes() {

@@ -17,11 +17,11 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<()> {
     };
     let mut labels = vec![CsLabel::primary((), d.span.range()).with_message(d.primary_label.clone())];
     labels.extend(d.labels.iter().map(|l| CsLabel::secondary((), l.span.range()).with_message(l.message.clone())));
-    let mut cs = CsDiagnostic::new(sev).with_message(d.message.clone()).with_labels(labels).with_notes(d.notes.clone());
-    if let Some(code) = d.code {
-        cs = cs.with_code(code.id());
-    }
-    cs
+    CsDiagnostic::new(sev)
+        .with_code(d.code.id())
+        .with_message(d.message.clone())
+        .with_labels(labels)
+        .with_notes(d.notes.clone())
 }
 
 /// Renders diagnostics to text (ANSI colors when `color`).

@@ -44,7 +44,7 @@ use oort_sema::{
     CallKind, FuncInfo, IntTy, LabelId, MemberRes, Res, ScopeId, ScopeKind, SemaInfo, TyId, TyKind, VarId, VarKind,
 };
 use oort_syntax::ast::{Ast, BinOp, ClassId, ExprId, ExprKind, FuncId, FuncKind, Member, StmtId, StmtKind, UnOp};
-use oort_syntax::{Diagnostic, SourceFile, Span};
+use oort_syntax::{Code, Diagnostic, SourceFile, Span};
 
 /// Lowers a type-checked program. Returns the module and any errors found on the way.
 pub fn lower(ast: &Ast, sema: &SemaInfo, file: &SourceFile) -> (Module, Vec<Diagnostic>) {
@@ -693,8 +693,12 @@ impl<'a> FnLower<'a> {
                     None => "lambda".to_string(),
                 };
                 self.diags.push(
-                    Diagnostic::error(end, format!("{what} can reach its end without returning a value"))
-                        .with_primary_label("missing `return` before here"),
+                    Diagnostic::new(
+                        Code::MissingReturn,
+                        end,
+                        format!("{what} can reach its end without returning a value"),
+                    )
+                    .with_primary_label("missing `return` before here"),
                 );
             }
         }

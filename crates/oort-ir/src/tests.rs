@@ -108,7 +108,7 @@ impl Pass for Marker {
         PassKind::Check
     }
     fn run(&self, unit: &mut Unit) {
-        unit.diags.push(oort_syntax::Diagnostic::warning(Span::DUMMY, self.0));
+        unit.diags.push(oort_syntax::Diagnostic::new(oort_syntax::Code::UnusedVariable, Span::DUMMY, self.0));
     }
     fn dump(&self, _: &Unit) -> String {
         String::new()

@@ -38,9 +38,9 @@
 
 use crate::model::*;
 use crate::ty::TyId;
-use oort_syntax::Diagnostic;
 use oort_syntax::Span;
 use oort_syntax::ast::*;
+use oort_syntax::{Code, Diagnostic};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Runs the `symbol` pass over the whole program.
@@ -103,8 +103,8 @@ struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
-    fn error(&mut self, span: Span, msg: impl Into<String>) {
-        self.diags.push(Diagnostic::error(span, msg));
+    fn error(&mut self, code: Code, span: Span, msg: impl Into<String>) {
+        self.diags.push(Diagnostic::new(code, span, msg));
     }
 
     fn name(&self, sym: Sym) -> &'a str {
@@ -139,14 +139,18 @@ impl<'a> Resolver<'a> {
         let name = self.name(ident.sym);
         let Some(top) = self.frames.last() else { return false };
         if top.values.contains_key(&ident.sym) {
-            self.error(ident.span, format!("duplicate name `{name}` in this scope"));
+            self.error(Code::DuplicateName, ident.span, format!("duplicate name `{name}` in this scope"));
             return false;
         }
         let func = top.func;
         let shadows =
             self.frames.iter().rev().skip(1).take_while(|f| f.func == func).any(|f| f.values.contains_key(&ident.sym));
         if shadows {
-            self.error(ident.span, format!("`{name}` is already declared in an enclosing scope of this function"));
+            self.error(
+                Code::ShadowedName,
+                ident.span,
+                format!("`{name}` is already declared in an enclosing scope of this function"),
+            );
         }
         let top = self.frames.last_mut().expect("scope");
         top.pending.remove(&ident.sym);
@@ -158,7 +162,7 @@ impl<'a> Resolver<'a> {
         let Some(top) = self.frames.last_mut() else { return };
         if top.types.contains_key(&ident.sym) {
             let name = self.name(ident.sym);
-            self.error(ident.span, format!("duplicate type name `{name}` in this scope"));
+            self.error(Code::DuplicateName, ident.span, format!("duplicate type name `{name}` in this scope"));
             return;
         }
         top.types.insert(ident.sym, t);
@@ -241,12 +245,16 @@ impl<'a> Resolver<'a> {
                 Some(TypeRes::Class(p)) => Some(p),
                 Some(_) => {
                     let n = self.name(b.sym);
-                    self.error(b.span, format!("`{n}` is not a class; only classes can be inherited from"));
+                    self.error(
+                        Code::InvalidInheritance,
+                        b.span,
+                        format!("`{n}` is not a class; only classes can be inherited from"),
+                    );
                     None
                 }
                 None => {
                     let n = self.name(b.sym);
-                    self.error(b.span, format!("unknown class `{n}`"));
+                    self.error(Code::UnknownType, b.span, format!("unknown class `{n}`"));
                     None
                 }
             }
@@ -271,7 +279,7 @@ impl<'a> Resolver<'a> {
         while let Some(q) = p {
             if seen.contains(&q) {
                 let n = self.name(class.name.sym);
-                self.error(class.name.span, format!("class `{n}` inherits from itself"));
+                self.error(Code::InvalidInheritance, class.name.span, format!("class `{n}` inherits from itself"));
                 self.sema.classes[&c].parent = None;
                 break;
             }
@@ -330,7 +338,11 @@ impl<'a> Resolver<'a> {
             };
             if own.insert(id.sym, id.span).is_some() {
                 let n = self.name(id.sym);
-                self.error(id.span, format!("duplicate member `{n}` in class `{}`", self.name(class.name.sym)));
+                self.error(
+                    Code::DuplicateName,
+                    id.span,
+                    format!("duplicate member `{n}` in class `{}`", self.name(class.name.sym)),
+                );
             }
         }
         // Field types, then the initializers inside the field-initializer method.
@@ -449,7 +461,11 @@ impl<'a> Resolver<'a> {
             }
             if f.pending.contains(&ident.sym) {
                 let name = self.name(ident.sym);
-                self.error(ident.span, format!("cannot use `{name}` before its declaration"));
+                self.error(
+                    Code::UseBeforeDeclaration,
+                    ident.span,
+                    format!("cannot use `{name}` before its declaration"),
+                );
                 return Res::Error;
             }
         }
@@ -475,7 +491,7 @@ impl<'a> Resolver<'a> {
                 if let Some(b) = Builtin::ALL.iter().find(|b| b.name() == name) {
                     return Res::Builtin(*b);
                 }
-                self.error(ident.span, format!("undefined name `{name}`"));
+                self.error(Code::UndefinedName, ident.span, format!("undefined name `{name}`"));
                 Res::Error
             }
         }
@@ -490,7 +506,7 @@ impl<'a> Resolver<'a> {
                     Some(t) => TypeRes::Builtin(t),
                     None => {
                         let name = self.name(ident.sym);
-                        self.error(ident.span, format!("unknown type `{name}`"));
+                        self.error(Code::UnknownType, ident.span, format!("unknown type `{name}`"));
                         TypeRes::Error
                     }
                 });
@@ -582,7 +598,11 @@ impl<'a> Resolver<'a> {
                 | StmtKind::TypeAlias { .. }
                 | StmtKind::Label(_)
         ) {
-            self.error(stmt.span, "a declaration is not allowed here; put it in a block `{ … }`");
+            self.error(
+                Code::DeclarationNotAllowed,
+                stmt.span,
+                "a declaration is not allowed here; put it in a block `{ … }`",
+            );
             let id = self.block(&[s], ScopeKind::Block(s));
             self.sema.stmt_scope.insert(s, id);
         } else {
@@ -653,12 +673,12 @@ impl<'a> Resolver<'a> {
             StmtKind::Break => {
                 let ok = self.ctx.last().is_some_and(|c| c.loops > 0 || c.switches > 0);
                 if !ok {
-                    self.error(stmt.span, "`break` outside of a loop or `switch`");
+                    self.error(Code::OutsideLoop, stmt.span, "`break` outside of a loop or `switch`");
                 }
             }
             StmtKind::Continue => {
                 if self.ctx.last().is_none_or(|c| c.loops == 0) {
-                    self.error(stmt.span, "`continue` outside of a loop");
+                    self.error(Code::OutsideLoop, stmt.span, "`continue` outside of a loop");
                 }
             }
             StmtKind::Return(e) => {
@@ -724,17 +744,21 @@ impl<'a> Resolver<'a> {
                 Some((_, v)) => {
                     self.sema.names.insert(e, Res::Var(v));
                 }
-                None => self.error(expr.span, "`this` can only be used in a method"),
+                None => self.error(Code::NoThis, expr.span, "`this` can only be used in a method"),
             },
             ExprKind::SuperMember(_) => match self.this_var(None) {
                 Some((c, v)) => {
                     self.sema.names.insert(e, Res::Var(v));
                     if self.sema.classes.get(&c).is_none_or(|i| i.parent.is_none()) {
                         let n = self.name(self.ast.class(c).name.sym).to_string();
-                        self.error(expr.span, format!("`super` used in class `{n}`, which has no superclass"));
+                        self.error(
+                            Code::NoThis,
+                            expr.span,
+                            format!("`super` used in class `{n}`, which has no superclass"),
+                        );
                     }
                 }
-                None => self.error(expr.span, "`super` can only be used in a method"),
+                None => self.error(Code::NoThis, expr.span, "`super` can only be used in a method"),
             },
             ExprKind::Unary(_, x) | ExprKind::Convert(x) => self.expr(*x),
             ExprKind::IncDec { target, .. } => self.expr(*target),

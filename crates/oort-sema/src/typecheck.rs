@@ -70,9 +70,9 @@
 use crate::model::*;
 use crate::ty::{IntTy, TyId, TyKind};
 use indexmap::IndexMap;
-use oort_syntax::Diagnostic;
 use oort_syntax::Span;
 use oort_syntax::ast::*;
+use oort_syntax::{Code, Diagnostic};
 
 /// Runs the `typecheck` pass; `sema` must come from [`crate::symbol::resolve`] on `ast`.
 pub fn typecheck(ast: &mut Ast, sema: &mut SemaInfo) -> Vec<Diagnostic> {
@@ -132,8 +132,8 @@ fn is_int_lit_op(op: BinOp) -> bool {
 }
 
 impl Checker<'_> {
-    fn error(&mut self, span: Span, msg: impl Into<String>) {
-        self.diags.push(Diagnostic::error(span, msg));
+    fn error(&mut self, code: Code, span: Span, msg: impl Into<String>) {
+        self.diags.push(Diagnostic::new(code, span, msg));
     }
 
     fn show(&self, t: TyId) -> String {
@@ -193,7 +193,7 @@ impl Checker<'_> {
         let StmtKind::TypeAlias { name, ty } = self.ast.stmt(s).kind.clone() else { return TyId::ERROR };
         if self.alias_busy.contains(&s) {
             let n = self.ast.name(name.sym).to_string();
-            self.error(name.span, format!("type alias `{n}` is defined in terms of itself"));
+            self.error(Code::InvalidType, name.span, format!("type alias `{n}` is defined in terms of itself"));
             self.sema.alias_ty.insert(s, TyId::ERROR);
             return TyId::ERROR;
         }
@@ -235,7 +235,7 @@ impl Checker<'_> {
                     TyId::ERROR
                 } else if !self.sema.types.is_ref(inner) || inner == TyId::NULL {
                     let s = self.show(inner);
-                    self.error(span, format!("`!` needs a reference type, found `{s}`"));
+                    self.error(Code::InvalidType, span, format!("`!` needs a reference type, found `{s}`"));
                     TyId::ERROR
                 } else {
                     self.sema.types.non_null(inner)
@@ -244,7 +244,7 @@ impl Checker<'_> {
             TypeExprKind::Error => TyId::ERROR,
         };
         if t == TyId::VOID && !allow_void {
-            self.error(span, "`void` is only allowed as a return type");
+            self.error(Code::InvalidType, span, "`void` is only allowed as a return type");
             return TyId::ERROR;
         }
         t
@@ -327,8 +327,12 @@ impl Checker<'_> {
                     let owner = self.class_name(prev.class);
                     let prev_span = prev.span;
                     self.diags.push(
-                        Diagnostic::error(d.name.span, format!("field `{n}` is already declared in class `{owner}`"))
-                            .with_label(prev_span, "first declared here"),
+                        Diagnostic::new(
+                            Code::DuplicateName,
+                            d.name.span,
+                            format!("field `{n}` is already declared in class `{owner}`"),
+                        )
+                        .with_label(prev_span, "first declared here"),
                     );
                     continue;
                 }
@@ -363,7 +367,8 @@ impl Checker<'_> {
                 let owner = self.class_name(inherited.class);
                 let mspan = self.ast.func(inherited.func).span;
                 self.diags.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
+                        Code::DuplicateName,
                         d.name.span,
                         format!("field `{n}` has the same name as a method of class `{owner}`"),
                     )
@@ -382,7 +387,8 @@ impl Checker<'_> {
                 let owner = self.class_name(field.class);
                 let fspan = field.span;
                 self.diags.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
+                        Code::DuplicateName,
                         name.span,
                         format!("method `{n}` has the same name as a field of class `{owner}`"),
                     )
@@ -407,7 +413,8 @@ impl Checker<'_> {
                         let bdecl = self.ast.func(base);
                         let bspan = bdecl.name.map_or(bdecl.span, |n| n.span);
                         self.diags.push(
-                            Diagnostic::error(
+                            Diagnostic::new(
+                                Code::IncompatibleOverride,
                                 name.span,
                                 format!("method `{n}` overrides `{owner}.{n}` with a different signature"),
                             )
@@ -471,7 +478,7 @@ impl Checker<'_> {
             None => {
                 let n = self.ast.name(name.sym).to_string();
                 let cn = self.class_name(c);
-                self.error(name.span, format!("class `{cn}` has no member `{n}`"));
+                self.error(Code::NoSuchMember, name.span, format!("class `{cn}` has no member `{n}`"));
                 self.sema.members.insert(e, MemberRes::Error);
                 TyId::ERROR
             }
@@ -614,8 +621,12 @@ impl Checker<'_> {
             if checked && !self.checkable_at_run_time(e) {
                 let (a, b) = (self.show(to), self.show(from));
                 self.diags.push(
-                    Diagnostic::error(self.span(e), format!("mismatched types: expected `{a}`, found `{b}`"))
-                        .with_note(format!("a `{b}` may be null; test it first, or convert it with `as …!`")),
+                    Diagnostic::new(
+                        Code::MismatchedTypes,
+                        self.span(e),
+                        format!("mismatched types: expected `{a}`, found `{b}`"),
+                    )
+                    .with_note(format!("a `{b}` may be null; test it first, or convert it with `as …!`")),
                 );
                 return e;
             }
@@ -632,7 +643,7 @@ impl Checker<'_> {
         }
         if from != TyId::VOID {
             let (a, b) = (self.show(to), self.show(from));
-            self.error(self.span(e), format!("mismatched types: expected `{a}`, found `{b}`"));
+            self.error(Code::MismatchedTypes, self.span(e), format!("mismatched types: expected `{a}`, found `{b}`"));
         }
         e
     }
@@ -714,7 +725,7 @@ impl Checker<'_> {
         if !neg {
             return TyId::U64;
         }
-        self.error(span, "integer literal is out of range");
+        self.error(Code::LiteralOutOfRange, span, "integer literal is out of range");
         TyId::ERROR
     }
 
@@ -743,7 +754,7 @@ impl Checker<'_> {
     fn value(&mut self, e: ExprId, expect: Option<TyId>) -> TyId {
         let t = self.expr(e, expect);
         if t == TyId::VOID {
-            self.error(self.span(e), "a `void` expression cannot be used as a value");
+            self.error(Code::VoidValue, self.span(e), "a `void` expression cannot be used as a value");
             return self.set_ty(e, TyId::ERROR);
         }
         t
@@ -774,7 +785,11 @@ impl Checker<'_> {
                 _ => TyId::ERROR,
             },
             ExprKind::SuperMember(name) => {
-                self.error(span, format!("`super.{}` can only be called", self.ast.name(name.sym)));
+                self.error(
+                    Code::UncalledMethod,
+                    span,
+                    format!("`super.{}` can only be called", self.ast.name(name.sym)),
+                );
                 TyId::ERROR
             }
             ExprKind::Name(ident) => match self.sema.names.get(&e).copied() {
@@ -784,7 +799,7 @@ impl Checker<'_> {
                 Some(Res::Label(_)) => self.sema.types.non_null(TyId::LABEL),
                 Some(Res::Builtin(_)) => {
                     let n = self.ast.name(ident.sym).to_string();
-                    self.error(span, format!("built-in `{n}` can only be called"));
+                    self.error(Code::UncalledMethod, span, format!("built-in `{n}` can only be called"));
                     TyId::ERROR
                 }
                 Some(Res::Error) | None => TyId::ERROR,
@@ -796,7 +811,11 @@ impl Checker<'_> {
                 let t = self.target(target);
                 if !self.is_err(t) && !self.sema.types.is_numeric(t) {
                     let s = self.show(t);
-                    self.error(span, format!("`++`/`--` need a numeric variable or element, found `{s}`"));
+                    self.error(
+                        Code::InvalidOperands,
+                        span,
+                        format!("`++`/`--` need a numeric variable or element, found `{s}`"),
+                    );
                     return TyId::ERROR;
                 }
                 t
@@ -806,7 +825,11 @@ impl Checker<'_> {
                 let (at, bt) = self.operands(a, b, expect);
                 let Some(t) = self.join(at, bt) else {
                     let (x, y) = (self.show(at), self.show(bt));
-                    self.error(span, format!("branches of `?:` have incompatible types `{x}` and `{y}`"));
+                    self.error(
+                        Code::NoCommonType,
+                        span,
+                        format!("branches of `?:` have incompatible types `{x}` and `{y}`"),
+                    );
                     self.set_kind(e, ExprKind::Cond(c2, a, b));
                     return TyId::ERROR;
                 };
@@ -821,7 +844,11 @@ impl Checker<'_> {
                 let it = self.value(index, None);
                 if !self.is_err(it) && self.int(it).is_none() {
                     let s = self.show(it);
-                    self.error(self.span(index), format!("index must be an integer, found `{s}`"));
+                    self.error(
+                        Code::MismatchedTypes,
+                        self.span(index),
+                        format!("index must be an integer, found `{s}`"),
+                    );
                 }
                 let bt = self.sema.types.strip(bt);
                 match self.kind(bt).clone() {
@@ -830,7 +857,7 @@ impl Checker<'_> {
                     TyKind::Error => TyId::ERROR,
                     _ => {
                         let s = self.show(bt);
-                        self.error(span, format!("cannot index a value of type `{s}`"));
+                        self.error(Code::NotIndexable, span, format!("cannot index a value of type `{s}`"));
                         TyId::ERROR
                     }
                 }
@@ -847,12 +874,16 @@ impl Checker<'_> {
                     (TyKind::Array(_), "length") => (MemberRes::ArrayLength, TyId::I32),
                     (TyKind::String, "length") => (MemberRes::StringLength, TyId::I32),
                     (TyKind::String, "substring") => {
-                        self.error(span, "`substring` can only be called: `s.substring (from, to)`");
+                        self.error(
+                            Code::UncalledMethod,
+                            span,
+                            "`substring` can only be called: `s.substring (from, to)`",
+                        );
                         (MemberRes::Error, TyId::ERROR)
                     }
                     _ => {
                         let s = self.show(bt);
-                        self.error(name.span, format!("type `{s}` has no member `{n}`"));
+                        self.error(Code::NoSuchMember, name.span, format!("type `{s}` has no member `{n}`"));
                         (MemberRes::Error, TyId::ERROR)
                     }
                 };
@@ -864,7 +895,11 @@ impl Checker<'_> {
                 let Some(c) = self.class_of(t).filter(|_| !matches!(self.kind(t), TyKind::NonNull(_))) else {
                     if !self.is_err(t) {
                         let s = self.show(t);
-                        self.error(self.ast.ty(class).span, format!("`new` needs a class, found `{s}`"));
+                        self.error(
+                            Code::NewNonClass,
+                            self.ast.ty(class).span,
+                            format!("`new` needs a class, found `{s}`"),
+                        );
                     }
                     for a in args {
                         self.value(a, None);
@@ -892,7 +927,11 @@ impl Checker<'_> {
                 let lt = self.value(len, None);
                 if !self.is_err(lt) && self.int(lt).is_none() {
                     let s = self.show(lt);
-                    self.error(self.span(len), format!("array length must be an integer, found `{s}`"));
+                    self.error(
+                        Code::MismatchedTypes,
+                        self.span(len),
+                        format!("array length must be an integer, found `{s}`"),
+                    );
                 }
                 if self.is_err(et) { TyId::ERROR } else { self.sema.types.array(et) }
             }
@@ -916,7 +955,7 @@ impl Checker<'_> {
                     let x2 = self.coerce(x, TyId::OBJECT);
                     self.set_kind(e, ExprKind::As(x2, te));
                     if matches!(self.kind(t), TyKind::NonNull(_)) && !self.known_non_null(x) {
-                        self.error(span, "`as object!` needs a value known to be non-null");
+                        self.error(Code::InvalidCast, span, "`as object!` needs a value known to be non-null");
                     }
                     t
                 } else if types.is_ref(xt) && self.class_of(t).is_some() {
@@ -926,13 +965,14 @@ impl Checker<'_> {
                 } else if types.is_ref(t) || types.is_ref(xt) {
                     let (a, b) = (self.show(xt), self.show(t));
                     self.error(
+                        Code::InvalidCast,
                         span,
                         format!("cannot convert `{a}` to `{b}` with `as`: `as` casts references to classes"),
                     );
                     TyId::ERROR
                 } else {
                     let (a, b) = (self.show(xt), self.show(t));
-                    self.error(span, format!("cannot convert `{a}` to `{b}` with `as`"));
+                    self.error(Code::InvalidCast, span, format!("cannot convert `{a}` to `{b}` with `as`"));
                     TyId::ERROR
                 }
             }
@@ -948,11 +988,19 @@ impl Checker<'_> {
                     }
                     Some(_) => {
                         let s = self.show(xt);
-                        self.error(self.span(x), format!("`is` needs a reference value, found `{s}`"));
+                        self.error(
+                            Code::InvalidCast,
+                            self.span(x),
+                            format!("`is` needs a reference value, found `{s}`"),
+                        );
                     }
                     None => {
                         let s = self.show(t);
-                        self.error(self.ast.ty(te).span, format!("`is` needs a class type, found `{s}`"));
+                        self.error(
+                            Code::InvalidCast,
+                            self.ast.ty(te).span,
+                            format!("`is` needs a class type, found `{s}`"),
+                        );
                     }
                 }
                 TyId::BOOL
@@ -985,7 +1033,7 @@ impl Checker<'_> {
         };
         if !ok {
             let s = self.show(t);
-            self.error(span, format!("operator `{}` cannot be applied to `{s}`", op.as_str()));
+            self.error(Code::InvalidOperands, span, format!("operator `{}` cannot be applied to `{s}`", op.as_str()));
             return TyId::ERROR;
         }
         t
@@ -996,9 +1044,13 @@ impl Checker<'_> {
         let bad = |c: &mut Self, lt: TyId, rt: TyId| {
             let (a, b) = (c.show(lt), c.show(rt));
             if c.is_mixed_ints(lt, rt) {
-                c.error(span, "mixed signed/unsigned 64-bit operands need a cast");
+                c.error(Code::InvalidOperands, span, "mixed signed/unsigned 64-bit operands need a cast");
             } else {
-                c.error(span, format!("operator `{}` cannot be applied to `{a}` and `{b}`", op.as_str()));
+                c.error(
+                    Code::InvalidOperands,
+                    span,
+                    format!("operator `{}` cannot be applied to `{a}` and `{b}`", op.as_str()),
+                );
             }
             TyId::ERROR
         };
@@ -1070,11 +1122,11 @@ impl Checker<'_> {
                     Some(Res::Var(_)) => ty,
                     Some(Res::Member { .. }) => self.field_target(t, ty, span),
                     Some(Res::Func(_)) => {
-                        self.error(span, "cannot assign to a function");
+                        self.error(Code::InvalidAssignTarget, span, "cannot assign to a function");
                         TyId::ERROR
                     }
                     Some(Res::Label(_)) => {
-                        self.error(span, "cannot assign to a label");
+                        self.error(Code::InvalidAssignTarget, span, "cannot assign to a label");
                         TyId::ERROR
                     }
                     _ => TyId::ERROR,
@@ -1084,7 +1136,11 @@ impl Checker<'_> {
                 let ty = self.value(t, None);
                 let bt = self.sema.types.strip(self.ty(base));
                 if bt == TyId::STRING {
-                    self.error(span, "cannot assign to a character of a string: strings are immutable");
+                    self.error(
+                        Code::InvalidAssignTarget,
+                        span,
+                        "cannot assign to a character of a string: strings are immutable",
+                    );
                     return TyId::ERROR;
                 }
                 ty
@@ -1095,7 +1151,11 @@ impl Checker<'_> {
                     Some(MemberRes::Field { .. } | MemberRes::Method { .. }) => self.field_target(t, ty, span),
                     Some(MemberRes::Error) => TyId::ERROR,
                     _ => {
-                        self.error(span, "invalid assignment target: expected a variable, field or array element");
+                        self.error(
+                            Code::InvalidAssignTarget,
+                            span,
+                            "invalid assignment target: expected a variable, field or array element",
+                        );
                         TyId::ERROR
                     }
                 }
@@ -1104,7 +1164,11 @@ impl Checker<'_> {
             _ => {
                 let ty = self.expr(t, None);
                 if !self.is_err(ty) {
-                    self.error(span, "invalid assignment target: expected a variable, field or array element");
+                    self.error(
+                        Code::InvalidAssignTarget,
+                        span,
+                        "invalid assignment target: expected a variable, field or array element",
+                    );
                 }
                 TyId::ERROR
             }
@@ -1116,7 +1180,7 @@ impl Checker<'_> {
         match self.sema.members.get(&t) {
             Some(MemberRes::Field { .. }) => ty,
             Some(MemberRes::Method { .. }) => {
-                self.error(span, "cannot assign to a method");
+                self.error(Code::InvalidAssignTarget, span, "cannot assign to a method");
                 TyId::ERROR
             }
             _ => TyId::ERROR,
@@ -1135,7 +1199,11 @@ impl Checker<'_> {
                 if !self.is_err(tt) && !self.is_err(vt) && (self.int(tt).is_none() || self.int(vt).is_none()) {
                     let (a, b) = (self.show(tt), self.show(vt));
                     let o = op.map_or("", |o| o.as_str());
-                    self.error(span, format!("operator `{o}=` cannot be applied to `{a}` and `{b}`"));
+                    self.error(
+                        Code::InvalidOperands,
+                        span,
+                        format!("operator `{o}=` cannot be applied to `{a}` and `{b}`"),
+                    );
                 }
             }
             Some(o) => {
@@ -1151,7 +1219,11 @@ impl Checker<'_> {
                     };
                 if !ok {
                     let a = self.show(tt);
-                    self.error(span, format!("operator `{}=` cannot be applied to `{a}`", o.as_str()));
+                    self.error(
+                        Code::InvalidOperands,
+                        span,
+                        format!("operator `{}=` cannot be applied to `{a}`", o.as_str()),
+                    );
                 }
             }
         }
@@ -1195,7 +1267,11 @@ impl Checker<'_> {
                         Some(j) => Some(j),
                         None => {
                             let (a, b) = (self.show(c), self.show(xt));
-                            self.error(self.span(x), format!("array elements have incompatible types `{a}` and `{b}`"));
+                            self.error(
+                                Code::NoCommonType,
+                                self.span(x),
+                                format!("array elements have incompatible types `{a}` and `{b}`"),
+                            );
                             failed = true;
                             break;
                         }
@@ -1206,6 +1282,7 @@ impl Checker<'_> {
                 _ if failed => return TyId::ERROR,
                 None | Some(TyId::NULL) => {
                     self.error(
+                        Code::CannotInfer,
                         span,
                         "cannot infer the element type of this array literal; declare the variable's type",
                     );
@@ -1239,7 +1316,7 @@ impl Checker<'_> {
 
     fn arity_error(&mut self, span: Span, what: &str, want: usize, got: usize) {
         let s = if want == 1 { "" } else { "s" };
-        self.error(span, format!("{what} takes {want} argument{s} but {got} were given"));
+        self.error(Code::ArgumentCount, span, format!("{what} takes {want} argument{s} but {got} were given"));
     }
 
     /// Checks arguments against parameter types (`None`: any value), converting them.
@@ -1275,7 +1352,11 @@ impl Checker<'_> {
                 let t = self.ty(a);
                 if p.is_none() && b == Builtin::IdentityHash && !self.is_err(t) && !self.sema.types.is_ref(t) {
                     let s = self.show(t);
-                    self.error(self.span(a), format!("`identity_hash` needs a reference value, found `{s}`"));
+                    self.error(
+                        Code::MismatchedTypes,
+                        self.span(a),
+                        format!("`identity_hash` needs a reference value, found `{s}`"),
+                    );
                 }
             }
             self.set_kind(e, ExprKind::Call { callee, args: new });
@@ -1291,7 +1372,7 @@ impl Checker<'_> {
             if bt != TyId::STRING {
                 if !self.is_err(bt) {
                     let s = self.show(bt);
-                    self.error(name.span, format!("type `{s}` has no member `substring`"));
+                    self.error(Code::NoSuchMember, name.span, format!("type `{s}` has no member `substring`"));
                 }
                 self.sema.members.insert(callee, MemberRes::Error);
                 self.set_ty(callee, TyId::ERROR);
@@ -1349,7 +1430,7 @@ impl Checker<'_> {
             TyKind::Error => (CallKind::Error, TyId::ERROR, Vec::new()),
             _ => {
                 let s = self.show(ct);
-                self.error(self.span(callee), format!("cannot call a value of type `{s}`"));
+                self.error(Code::NotCallable, self.span(callee), format!("cannot call a value of type `{s}`"));
                 (CallKind::Error, TyId::ERROR, Vec::new())
             }
         };
@@ -1377,7 +1458,7 @@ impl Checker<'_> {
         let found = if n == "init" { pi.init } else { pi.vtable.iter().find(|m| m.name == name.sym).map(|m| m.func) };
         if found.is_none() {
             let pn = self.class_name(parent);
-            self.error(name.span, format!("class `{pn}` has no method `{n}`"));
+            self.error(Code::NoSuchMember, name.span, format!("class `{pn}` has no method `{n}`"));
         }
         found
     }
@@ -1414,7 +1495,11 @@ impl Checker<'_> {
                         (None, Some(init)) => {
                             let t = self.value(init, None);
                             if t == TyId::NULL {
-                                self.error(self.span(init), "cannot infer a variable's type from `null`");
+                                self.error(
+                                    Code::CannotInfer,
+                                    self.span(init),
+                                    "cannot infer a variable's type from `null`",
+                                );
                                 TyId::ERROR
                             } else {
                                 t
@@ -1478,19 +1563,23 @@ impl Checker<'_> {
                 let v = match v {
                     Some(e) if is_main => {
                         self.value(e, None);
-                        self.error(span, "cannot return a value from the top level");
+                        self.error(Code::InvalidReturn, span, "cannot return a value from the top level");
                         Some(e)
                     }
                     Some(e) if ret == TyId::VOID => {
                         self.value(e, None);
-                        self.error(span, "cannot return a value from a `void` function");
+                        self.error(Code::InvalidReturn, span, "cannot return a value from a `void` function");
                         Some(e)
                     }
                     Some(e) => Some(self.check_to(e, ret)),
                     None => {
                         if ret != TyId::VOID && !self.is_err(ret) {
                             let r = self.show(ret);
-                            self.error(span, format!("missing return value: the function returns `{r}`"));
+                            self.error(
+                                Code::InvalidReturn,
+                                span,
+                                format!("missing return value: the function returns `{r}`"),
+                            );
                         }
                         None
                     }
@@ -1502,7 +1591,11 @@ impl Checker<'_> {
                 let int_ok = self.is_err(st) || self.int(st).is_some();
                 if !int_ok {
                     let x = self.show(st);
-                    self.error(self.span(scrutinee), format!("`switch` value must be an integer, found `{x}`"));
+                    self.error(
+                        Code::MismatchedTypes,
+                        self.span(scrutinee),
+                        format!("`switch` value must be an integer, found `{x}`"),
+                    );
                 }
                 let case_ty = if int_ok { st } else { TyId::ERROR };
                 let mut seen: IndexMap<i128, ()> = IndexMap::new();
@@ -1511,7 +1604,7 @@ impl Checker<'_> {
                     if c.is_default {
                         defaults += 1;
                         if defaults == 2 {
-                            self.error(c.span, "duplicate `default` case");
+                            self.error(Code::InvalidSwitchCase, c.span, "duplicate `default` case");
                         }
                     }
                     for v in c.values.iter_mut() {
@@ -1520,10 +1613,18 @@ impl Checker<'_> {
                             continue;
                         }
                         match self.const_int(*v) {
-                            None => self.error(self.span(*v), "case value must be an integer constant"),
+                            None => self.error(
+                                Code::InvalidSwitchCase,
+                                self.span(*v),
+                                "case value must be an integer constant",
+                            ),
                             Some(k) => {
                                 if seen.insert(k, ()).is_some() {
-                                    self.error(self.span(*v), format!("duplicate case value `{k}`"));
+                                    self.error(
+                                        Code::InvalidSwitchCase,
+                                        self.span(*v),
+                                        format!("duplicate case value `{k}`"),
+                                    );
                                 }
                                 // The value's register bits (two's complement, 64 bits).
                                 self.sema.case_values.insert(*v, k as i64);
@@ -1544,8 +1645,12 @@ impl Checker<'_> {
                 } else if !is_label && !self.is_err(t) {
                     let found = self.show(t);
                     self.diags.push(
-                        Diagnostic::error(self.span(e), format!("`goto` needs a label, found `{found}`"))
-                            .with_note("`goto e;` jumps to a label value; `goto f (args);` is a tail call"),
+                        Diagnostic::new(
+                            Code::InvalidGoto,
+                            self.span(e),
+                            format!("`goto` needs a label, found `{found}`"),
+                        )
+                        .with_note("`goto e;` jumps to a label value; `goto f (args);` is a tail call"),
                     );
                 }
                 None
@@ -1566,7 +1671,7 @@ impl Checker<'_> {
         );
         if !callable {
             if !matches!(self.sema.calls.get(&call), Some(CallKind::Error) | None) {
-                self.error(span, "`goto` needs a call of a function, not of a built-in");
+                self.error(Code::InvalidGoto, span, "`goto` needs a call of a function, not of a built-in");
             }
             return;
         }
@@ -1578,7 +1683,8 @@ impl Checker<'_> {
         if !fits {
             let (a, b) = (self.show(ret), self.show(t));
             self.diags.push(
-                Diagnostic::error(
+                Diagnostic::new(
+                    Code::InvalidGoto,
                     span,
                     format!("a tail call must return the function's own type: expected `{a}`, found `{b}`"),
                 )

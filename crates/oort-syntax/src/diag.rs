@@ -21,8 +21,10 @@ pub struct Label {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// Its stable code (`E0001`, `W0001`, …), explained by `oort explain`.
-    pub code: Option<Code>,
+    /// Its stable code (`E0001`, `W0001`, …), explained by `oort explain`. The severity
+    /// follows from it (`W` codes are warnings) unless the driver promotes a warning
+    /// (`-D`).
+    pub code: Code,
     pub message: String,
     pub span: Span,
     /// Text shown under the primary marker.
@@ -35,28 +37,15 @@ impl Diagnostic {
     /// A diagnostic with code `code`: an error, or a warning for a `W` code.
     pub fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
         let severity = if code.is_warning() { Severity::Warning } else { Severity::Error };
-        Diagnostic { severity, code: Some(code), ..Diagnostic::error(span, message) }
-    }
-
-    pub fn error(span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
-            severity: Severity::Error,
-            code: None,
+            severity,
+            code,
             message: message.into(),
             span,
             primary_label: String::new(),
             labels: Vec::new(),
             notes: Vec::new(),
         }
-    }
-
-    pub fn warning(span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(span, message) }
-    }
-
-    pub fn with_code(mut self, code: Code) -> Diagnostic {
-        self.code = Some(code);
-        self
     }
 
     pub fn with_primary_label(mut self, text: impl Into<String>) -> Diagnostic {

@@ -18,6 +18,7 @@
 //!   digits. A string that is not closed on its line is reported once and ends there.
 //! - A run of consecutive unknown characters is reported as one error.
 
+use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::span::{SourceFile, Span};
 use crate::token::{Token, TokenKind};
@@ -62,8 +63,8 @@ impl<'a> Lexer<'a> {
         self.tokens.push(Token { kind, span: Span::new(lo, self.pos) });
     }
 
-    fn error(&mut self, lo: usize, hi: usize, msg: impl Into<String>) {
-        self.diags.push(Diagnostic::error(Span::new(lo, hi), msg));
+    fn error(&mut self, code: Code, lo: usize, hi: usize, msg: impl Into<String>) {
+        self.diags.push(Diagnostic::new(code, Span::new(lo, hi), msg));
     }
 
     /// The character starting at byte `at` (which is on a char boundary).
@@ -115,7 +116,7 @@ impl<'a> Lexer<'a> {
             }
             self.pos += 1;
         }
-        self.error(lo, lo + 2, "unterminated block comment");
+        self.error(Code::Unterminated, lo, lo + 2, "unterminated block comment");
     }
 
     fn unknown(&mut self) {
@@ -130,7 +131,7 @@ impl<'a> Lexer<'a> {
         } else {
             format!("unexpected character `{}`", first.escape_debug())
         };
-        self.error(lo, self.pos, msg);
+        self.error(Code::UnexpectedCharacter, lo, self.pos, msg);
     }
 
     /// The longest operator or punctuation at the current position, and its length.
@@ -222,7 +223,12 @@ impl<'a> Lexer<'a> {
                 } else if sign == 1 || !is_ident_continue(self.peek(1)) {
                     // `1e`, `1e+`: an exponent without digits.
                     self.pos += 1 + sign;
-                    self.error(lo, self.pos, "expected digits in the exponent of a double literal");
+                    self.error(
+                        Code::MalformedLiteral,
+                        lo,
+                        self.pos,
+                        "expected digits in the exponent of a double literal",
+                    );
                     self.push(TokenKind::Double(0.0), lo);
                     return;
                 }
@@ -235,7 +241,7 @@ impl<'a> Lexer<'a> {
                 self.pos += 1;
             }
             let msg = format!("invalid suffix `{}` on numeric literal", &self.text[suffix_lo..self.pos]);
-            self.error(lo, self.pos, msg);
+            self.error(Code::MalformedLiteral, lo, self.pos, msg);
             self.push(if is_double { TokenKind::Double(0.0) } else { TokenKind::Int(0) }, lo);
             return;
         }
@@ -244,7 +250,7 @@ impl<'a> Lexer<'a> {
             let clean: String = digits.iter().filter(|&&b| b != b'_').map(|&b| b as char).collect();
             let value = clean.parse::<f64>().unwrap_or(f64::INFINITY);
             if value.is_infinite() {
-                self.error(lo, self.pos, "double literal out of range");
+                self.error(Code::LiteralOutOfRange, lo, self.pos, "double literal out of range");
                 self.push(TokenKind::Double(0.0), lo);
             } else {
                 self.push(TokenKind::Double(value), lo);
@@ -263,12 +269,12 @@ impl<'a> Lexer<'a> {
             value = value.and_then(|v| v.checked_mul(radix)).and_then(|v| v.checked_add(d));
         }
         if !any {
-            self.error(lo, self.pos, "hexadecimal literal has no digits");
+            self.error(Code::MalformedLiteral, lo, self.pos, "hexadecimal literal has no digits");
             self.push(TokenKind::Int(0), lo);
         } else if let Some(v) = value {
             self.push(TokenKind::Int(v), lo);
         } else {
-            self.error(lo, self.pos, "integer literal too large");
+            self.error(Code::LiteralOutOfRange, lo, self.pos, "integer literal too large");
             self.push(TokenKind::Int(0), lo);
         }
     }
@@ -279,7 +285,7 @@ impl<'a> Lexer<'a> {
         let mut bytes = Vec::new();
         loop {
             if self.pos >= self.src.len() {
-                self.error(lo, self.pos, "unterminated string literal");
+                self.error(Code::Unterminated, lo, self.pos, "unterminated string literal");
                 break;
             }
             match self.src[self.pos] {
@@ -289,10 +295,10 @@ impl<'a> Lexer<'a> {
                 }
                 b'\n' => {
                     let hi = if self.pos > lo && self.src[self.pos - 1] == b'\r' { self.pos - 1 } else { self.pos };
-                    self.diags
-                        .push(Diagnostic::error(Span::new(lo, hi), "unterminated string literal").with_note(
-                            "a string literal must end on the line it starts; write `\\n` for a line break",
-                        ));
+                    self.diags.push(
+                        Diagnostic::new(Code::Unterminated, Span::new(lo, hi), "unterminated string literal")
+                            .with_note("a string literal must end on the line it starts; write `\\n` for a line break"),
+                    );
                     break;
                 }
                 b'\\' => self.escape(&mut bytes),
@@ -332,7 +338,12 @@ impl<'a> Lexer<'a> {
                     self.pos += 4;
                 } else {
                     self.pos += 2;
-                    self.error(lo, self.pos, "invalid escape `\\x`: expected two hexadecimal digits");
+                    self.error(
+                        Code::MalformedLiteral,
+                        lo,
+                        self.pos,
+                        "invalid escape `\\x`: expected two hexadecimal digits",
+                    );
                 }
             }
             // End of input or of the line: leave it to the string loop to report.
@@ -342,7 +353,7 @@ impl<'a> Lexer<'a> {
                 let ch = self.char_at(self.pos + 1);
                 self.pos += 1 + ch.len_utf8();
                 let msg = format!("unknown escape sequence `\\{}`", ch.escape_debug());
-                self.error(lo, self.pos, msg);
+                self.error(Code::MalformedLiteral, lo, self.pos, msg);
             }
         }
     }

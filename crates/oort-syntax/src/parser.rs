@@ -26,6 +26,7 @@
 //! - `-5` is `Unary(Neg, Int(5))`: no folding here.
 
 use crate::ast::*;
+use crate::codes::Code;
 use crate::diag::{Diagnostic, sort_diagnostics};
 use crate::lexer::lex;
 use crate::span::{SourceFile, Span};
@@ -322,7 +323,7 @@ impl<'a> Parser<'a> {
         self.eof_reported |= is_eof;
         let msg = format!("expected {what}, found {}", describe(self.file, tok));
         let span = tok.span;
-        self.report(Diagnostic::error(span, msg));
+        self.report(Diagnostic::new(Code::UnexpectedToken, span, msg));
         Fail
     }
 
@@ -342,8 +343,8 @@ impl<'a> Parser<'a> {
     }
 
     #[inline(never)]
-    fn error(&mut self, span: Span, msg: impl Into<String>) {
-        self.report(Diagnostic::error(span, msg));
+    fn error(&mut self, code: Code, span: Span, msg: impl Into<String>) {
+        self.report(Diagnostic::new(code, span, msg));
     }
 
     /// Enters one nesting level; past [`MAX_DEPTH`] reports once and ends the parse.
@@ -369,7 +370,7 @@ impl<'a> Parser<'a> {
     fn too_deep_at(&mut self, span: Span) {
         if !self.aborted {
             self.report(
-                Diagnostic::error(span, "nesting too deep")
+                Diagnostic::new(Code::NestingTooDeep, span, "nesting too deep")
                     .with_note(format!("the parser accepts at most {MAX_DEPTH} levels of nesting")),
             );
             self.aborted = true;
@@ -543,7 +544,7 @@ impl<'a> Parser<'a> {
                 TokenKind::RBrace => {
                     if self.last_error_token != self.pos {
                         let span = self.span();
-                        self.error(span, "unexpected `}` with no matching `{`");
+                        self.error(Code::UnbalancedBraces, span, "unexpected `}` with no matching `{`");
                     }
                     self.bump();
                 }
@@ -599,7 +600,8 @@ impl<'a> Parser<'a> {
             self.eof_reported = true;
             let span = self.span();
             self.report(
-                Diagnostic::error(span, "expected `}`, found end of file").with_label(open, "this `{` is never closed"),
+                Diagnostic::new(Code::UnbalancedBraces, span, "expected `}`, found end of file")
+                    .with_label(open, "this `{` is never closed"),
             );
         }
     }
@@ -917,7 +919,7 @@ impl<'a> Parser<'a> {
             return None;
         }
         let op = self.span();
-        self.error(op, "a field needs a declared type: write `name: T = value`");
+        self.error(Code::MalformedDeclaration, op, "a field needs a declared type: write `name: T = value`");
         Some(self.ty(TypeExprKind::Error, op))
     }
 
@@ -946,7 +948,7 @@ impl<'a> Parser<'a> {
                 inits.len(),
                 plural(inits.len())
             );
-            self.error(span, msg);
+            self.error(Code::MalformedDeclaration, span, msg);
         }
         let mut decls = Vec::with_capacity(names.len());
         for (i, name) in names.into_iter().enumerate() {

@@ -577,7 +577,8 @@ impl oort_ir::Pass for BytecodePass {
         let Some(module) = unit.ir.as_ref() else { return };
         match generate(module, &unit.file) {
             Ok(program) => unit.backend = Some(Box::new(program)),
-            Err(e) => unit.diags.push(oort_syntax::Diagnostic::error(
+            Err(e) => unit.diags.push(oort_syntax::Diagnostic::new(
+                oort_syntax::Code::ProgramTooLarge,
                 Span::DUMMY,
                 format!("the program is too large for the bytecode format: {e}"),
             )),
