@@ -26,6 +26,12 @@ pub fn default_pipeline(reg: &Registry) -> Pipeline {
         "symbol",
         // Types for every expression; implicit conversions become explicit nodes.
         "typecheck",
+        // The flow checks of LANGUAGE.md §9, on flow graphs of the typed AST (built once,
+        // by the first). After typecheck: they need resolved names and types.
+        "init",
+        "return",
+        "null",
+        "reach",
         // Typed AST → graph IR; also reports functions that can fall off their end.
         "lower",
         // Graph IR → register bytecode, the VM's input. Last: it consumes the IR.

@@ -19,6 +19,8 @@ pub struct Unit {
     pub file: SourceFile,
     pub ast: Ast,
     pub sema: SemaInfo,
+    /// The flow graphs of the flow checks, once the first of them has run.
+    pub flow: Option<oort_sema::flow::FlowInfo>,
     /// The graph IR, once the `lower` pass has run.
     pub ir: Option<Module>,
     /// What a backend pass produced (the VM's bytecode program), for later stages.
@@ -31,7 +33,7 @@ impl Unit {
     /// diagnostics (parsing never fails).
     pub fn parse(file: SourceFile) -> Unit {
         let (ast, diags) = oort_syntax::parse(&file);
-        Unit { file, ast, sema: SemaInfo::default(), ir: None, backend: None, diags }
+        Unit { file, ast, sema: SemaInfo::default(), flow: None, ir: None, backend: None, diags }
     }
 
     pub fn has_errors(&self) -> bool {

@@ -1,5 +1,6 @@
-//! The front-end passes as pipeline values: `symbol` and `typecheck` (adapters over
-//! `oort-sema`) and `lower` (typed AST → IR).
+//! The front-end passes as pipeline values: `symbol`, `typecheck` and the flow checks
+//! `init`, `return`, `null`, `reach` (adapters over `oort-sema`), and `lower` (typed AST →
+//! IR).
 
 use crate::pass::{Pass, PassKind, Registry, Unit};
 use std::rc::Rc;
@@ -69,9 +70,107 @@ impl Pass for LowerPass {
     }
 }
 
-/// Registers `symbol`, `typecheck` and `lower`.
+/// The flow graphs, built by the first flow check that runs.
+fn flow(unit: &mut Unit) -> &oort_sema::flow::FlowInfo {
+    if unit.flow.is_none() {
+        unit.flow = Some(oort_sema::flow::FlowInfo::build(&unit.ast, &unit.sema));
+    }
+    unit.flow.get_or_insert_default()
+}
+
+/// One flow check of LANGUAGE.md §9: what it runs and what it prints.
+pub struct FlowPass {
+    name: &'static str,
+    description: &'static str,
+    run: fn(&mut Unit),
+    dump: fn(&Unit, &oort_sema::flow::FlowInfo) -> String,
+}
+
+impl Pass for FlowPass {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn description(&self) -> &'static str {
+        self.description
+    }
+    fn kind(&self) -> PassKind {
+        PassKind::Check
+    }
+    fn run(&self, unit: &mut Unit) {
+        flow(unit);
+        // On a program that already has errors (names, types), the checks still report
+        // errors, but no warnings: they would mostly be echoes of the errors (a variable
+        // whose initializer is wrong is "unused", code after a misplaced `break` is
+        // "unreachable").
+        let (before, had_errors) = (unit.diags.len(), unit.has_errors());
+        (self.run)(unit);
+        if had_errors {
+            let mut i = 0;
+            unit.diags.retain(|d| {
+                i += 1;
+                i <= before || d.is_error()
+            });
+        }
+    }
+    fn dump(&self, unit: &Unit) -> String {
+        unit.flow.as_ref().map(|f| (self.dump)(unit, f)).unwrap_or_default()
+    }
+}
+
+/// The four flow checks, in pipeline order.
+pub fn flow_passes() -> [FlowPass; 4] {
+    use oort_sema::flow::{self, dump};
+    [
+        FlowPass {
+            name: "init",
+            description: "definite assignment; unused variables (facts: assigned set per statement)",
+            run: |unit| {
+                let Some(f) = unit.flow.as_mut() else { return };
+                let (result, diags) = flow::init::check(&unit.ast, &unit.sema, f);
+                f.init = Some(result);
+                unit.diags.extend(diags);
+            },
+            dump: |unit, f| dump::dump_init(&unit.ast, &unit.sema, &unit.file, f),
+        },
+        FlowPass {
+            name: "return",
+            description: "non-void functions never fall off their end",
+            run: |unit| {
+                let Some(f) = unit.flow.as_ref() else { return };
+                let diags = flow::check_return(&unit.ast, &unit.sema, f);
+                unit.diags.extend(diags);
+            },
+            dump: |unit, f| dump::dump_return(&unit.ast, &unit.sema, &unit.file, f),
+        },
+        FlowPass {
+            name: "null",
+            description: "non-null types and the definite-null rule (facts: null state per statement)",
+            run: |unit| {
+                let Some(f) = unit.flow.as_ref() else { return };
+                let diags = flow::null::check(&unit.ast, &unit.sema, f);
+                unit.diags.extend(diags);
+            },
+            dump: |unit, f| dump::dump_null(&unit.ast, &unit.sema, &unit.file, f),
+        },
+        FlowPass {
+            name: "reach",
+            description: "warn about unreachable code (facts: reachability per statement)",
+            run: |unit| {
+                let Some(f) = unit.flow.as_ref() else { return };
+                let diags = flow::reach::check(&unit.ast, &unit.file.text, f);
+                unit.diags.extend(diags);
+            },
+            dump: |unit, f| dump::dump_reach(&unit.ast, &unit.file, f),
+        },
+    ]
+}
+
+/// Registers `symbol`, `typecheck`, the flow checks and `lower`.
 pub fn register(reg: &mut Registry) {
     reg.register(Rc::new(SymbolPass));
     reg.register(Rc::new(TypecheckPass));
+    for p in flow_passes() {
+        reg.register(Rc::new(p));
+    }
     reg.register(Rc::new(LowerPass));
 }

@@ -1,4 +1,5 @@
-//! `oort-sema`: name resolution (`symbol`) and type checking (`typecheck`).
+//! `oort-sema`: name resolution (`symbol`), type checking (`typecheck`) and the flow checks
+//! of LANGUAGE.md §9 (`init`, `return`, `null`, `reach`; see [`flow`]).
 //!
 //! Architecture invariant: semantic facts live in side tables ([`model::SemaInfo`]) keyed
 //! by AST ids; the only change made to the AST is inserting `Convert` nodes for implicit
@@ -8,6 +9,7 @@
 //! `typecheck` pass), and the dumps [`dump::dump_symbols`] / [`dump::dump_types`].
 
 pub mod dump;
+pub mod flow;
 pub mod model;
 pub mod symbol;
 pub mod ty;

@@ -1,0 +1,235 @@
+//! `init`: definite assignment (LANGUAGE.md §9), and the unused-variable warning.
+//!
+//! In each function, a must-analysis: the variables assigned on every path (the join is
+//! intersection; an unreachable node holds "everything"). A read of a variable of the
+//! function that is not in the set is an error. Nested functions are the subtle part:
+//! referring to one (calling it, naming it, creating a lambda, `new` of a class with
+//! methods, `super.m`) counts as reading every enclosing variable that it reads before
+//! assigning it itself — its *requirements* — transitively through what it refers to.
+//! Requirements are found by the same analysis: in a nested function, a read of an
+//! enclosing variable not assigned within the function so far adds it to the function's
+//! requirements instead of being an error. Functions refer to each other recursively, so
+//! the requirements are iterated to a fixed point before errors are reported.
+
+use super::dataflow::{Analysis, solve};
+use super::graph::{Event, FlowGraph, NodeId};
+use super::{FlowInfo, own_var};
+use crate::model::{SemaInfo, VarId, VarKind};
+use fixedbitset::FixedBitSet;
+use indexmap::{IndexMap, IndexSet};
+use oort_syntax::ast::{Ast, ExprId, FuncId, FuncKind};
+use oort_syntax::{Code, Diagnostic};
+
+/// What `init` computed.
+#[derive(Clone, Debug, Default)]
+pub struct InitResult {
+    /// Per function, the enclosing variables it reads before assigning them (including
+    /// through the functions it refers to).
+    pub requires: IndexMap<FuncId, IndexSet<VarId>>,
+}
+
+/// The variables of one function's analysis, numbered densely.
+struct Vars {
+    index: IndexMap<VarId, usize>,
+}
+
+impl Vars {
+    fn of(g: &FlowGraph, requires: &IndexMap<FuncId, IndexSet<VarId>>, sema: &SemaInfo) -> Vars {
+        let mut index = IndexMap::new();
+        let mut add = |v: VarId| {
+            let n = index.len();
+            index.entry(v).or_insert(n);
+        };
+        for &p in &sema.func(g.func).params {
+            add(p);
+        }
+        for n in &g.nodes {
+            match &n.event {
+                Event::Decl(v) | Event::Read(v, _) | Event::Write(v, _) => add(*v),
+                Event::RefFunc(h, _) => requires.get(h).into_iter().flatten().for_each(|&v| add(v)),
+                _ => {}
+            }
+        }
+        Vars { index }
+    }
+}
+
+struct Init<'a> {
+    vars: &'a Vars,
+    params: Vec<usize>,
+}
+
+impl Analysis for Init<'_> {
+    type State = FixedBitSet;
+
+    fn entry(&self) -> FixedBitSet {
+        let mut s = FixedBitSet::with_capacity(self.vars.index.len());
+        for &p in &self.params {
+            s.insert(p);
+        }
+        s
+    }
+
+    fn transfer(&self, _node: NodeId, event: &Event, state: &mut FixedBitSet) {
+        match event {
+            Event::Decl(v) => state.set(self.vars.index[v], false),
+            Event::Write(v, _) => state.insert(self.vars.index[v]),
+            _ => {}
+        }
+    }
+
+    fn join(&self, into: &mut FixedBitSet, from: &FixedBitSet) {
+        into.intersect_with(from);
+    }
+}
+
+/// The assigned set at the entry of every node of `g` (`None`: unreachable), with the
+/// requirements known so far; also the numbering of its variables.
+fn analyze(
+    g: &FlowGraph,
+    sema: &SemaInfo,
+    requires: &IndexMap<FuncId, IndexSet<VarId>>,
+) -> (Vars, Vec<Option<FixedBitSet>>) {
+    let vars = Vars::of(g, requires, sema);
+    let params = sema.func(g.func).params.iter().map(|p| vars.index[p]).collect();
+    let states = solve(g, &Init { vars: &vars, params });
+    (vars, states)
+}
+
+/// The assigned variables at the entry of each node, for `--emit=init`.
+pub fn assigned_sets(g: &FlowGraph, sema: &SemaInfo, result: &InitResult) -> Vec<Option<Vec<VarId>>> {
+    let (vars, states) = analyze(g, sema, &result.requires);
+    states
+        .into_iter()
+        .map(|s| s.map(|s| vars.index.iter().filter(|&(_, &i)| s.contains(i)).map(|(&v, _)| v).collect()))
+        .collect()
+}
+
+/// One violation: at expression `at`, variable `var` may be unassigned; `via` is the
+/// nested function whose reference reads it, if any.
+struct Violation {
+    at: ExprId,
+    var: VarId,
+    via: Option<FuncId>,
+}
+
+/// Runs one function's analysis: its violations of its own variables, and its
+/// requirements (enclosing variables read while unassigned).
+fn check_function(
+    g: &FlowGraph,
+    sema: &SemaInfo,
+    requires: &IndexMap<FuncId, IndexSet<VarId>>,
+) -> (Vec<Violation>, IndexSet<VarId>) {
+    let f = g.func;
+    let (vars, states) = analyze(g, sema, requires);
+    let mut violations = Vec::new();
+    let mut needs = IndexSet::new();
+    let mut seen: IndexSet<(ExprId, VarId)> = IndexSet::new();
+    for (n, node) in g.nodes.iter().enumerate() {
+        let Some(state) = &states[n] else { continue };
+        let mut check = |v: VarId, at: ExprId, via: Option<FuncId>| {
+            if state.contains(vars.index[&v]) {
+                return;
+            }
+            if own_var(sema, f, v) {
+                if seen.insert((at, v)) {
+                    violations.push(Violation { at, var: v, via });
+                }
+            } else if !matches!(sema.var(v).kind, VarKind::Label(_)) {
+                needs.insert(v);
+            }
+        };
+        match &node.event {
+            Event::Read(v, e) => check(*v, *e, None),
+            Event::RefFunc(h, e) => {
+                for &v in requires.get(h).into_iter().flatten() {
+                    check(v, *e, Some(*h));
+                }
+            }
+            _ => {}
+        }
+    }
+    (violations, needs)
+}
+
+/// The `init` check over every function of the program.
+pub fn check(ast: &Ast, sema: &SemaInfo, flow: &FlowInfo) -> (InitResult, Vec<Diagnostic>) {
+    // Requirements grow monotonically; innermost functions first converges fastest.
+    let order: Vec<FuncId> = flow.graphs.keys().rev().copied().collect();
+    let mut requires: IndexMap<FuncId, IndexSet<VarId>> = order.iter().map(|&f| (f, IndexSet::new())).collect();
+    loop {
+        let mut changed = false;
+        for &f in &order {
+            let (_, needs) = check_function(&flow.graphs[&f], sema, &requires);
+            let r = &mut requires[&f];
+            for v in needs {
+                changed |= r.insert(v);
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut diags = Vec::new();
+    for &f in flow.graphs.keys() {
+        let (violations, _) = check_function(&flow.graphs[&f], sema, &requires);
+        for Violation { at, var, via } in violations {
+            diags.push(violation_diag(ast, sema, at, var, via));
+        }
+    }
+    diags.extend(unused_variables(ast, sema, flow));
+    (InitResult { requires }, diags)
+}
+
+fn violation_diag(ast: &Ast, sema: &SemaInfo, at: ExprId, var: VarId, via: Option<FuncId>) -> Diagnostic {
+    let info = sema.var(var);
+    let name = ast.name(info.name);
+    let span = ast.expr(at).span;
+    let d = match via {
+        None => {
+            Diagnostic::new(Code::UnassignedRead, span, format!("variable `{name}` may be read before it is assigned"))
+                .with_primary_label(format!("`{name}` may be unassigned here"))
+        }
+        Some(h) => {
+            let what = match (ast.func(h).kind, ast.func(h).name) {
+                (FuncKind::Lambda, _) => "this lambda".to_string(),
+                (FuncKind::FieldInit(c), _) => {
+                    format!("the field initializers of class `{}`", ast.name(ast.class(c).name.sym))
+                }
+                (_, Some(n)) => format!("`{}`", ast.name(n.sym)),
+                (_, None) => "this function".to_string(),
+            };
+            Diagnostic::new(
+                Code::UnassignedRead,
+                span,
+                format!("{what} reads variable `{name}`, which may not be assigned yet"),
+            )
+            .with_primary_label(format!("`{name}` may be unassigned here"))
+            .with_note("referring to a nested function counts as reading the enclosing variables it reads")
+        }
+    };
+    d.with_label(info.span, format!("`{name}` declared here"))
+}
+
+/// W0002: locals that nothing reads (names starting with `_` are exempt).
+fn unused_variables(ast: &Ast, sema: &SemaInfo, flow: &FlowInfo) -> Vec<Diagnostic> {
+    let mut read = vec![false; sema.vars.len()];
+    for g in flow.graphs.values() {
+        for n in &g.nodes {
+            if let Event::Read(v, _) = n.event {
+                read[v.0 as usize] = true;
+            }
+        }
+    }
+    sema.vars
+        .iter()
+        .enumerate()
+        .filter(|&(i, v)| !read[i] && v.kind == VarKind::Local && !ast.name(v.name).starts_with('_'))
+        .map(|(_, v)| {
+            let name = ast.name(v.name);
+            Diagnostic::new(Code::UnusedVariable, v.span, format!("unused variable `{name}`"))
+                .with_primary_label("never read")
+                .with_note(format!("if this is intentional, prefix it with an underscore: `_{name}`"))
+        })
+        .collect()
+}

@@ -1,0 +1,284 @@
+//! The flow checks of LANGUAGE.md §9, as four passes over one framework:
+//!
+//! - `init` ([`init`]): definite assignment, including what nested functions read;
+//! - `return` ([`check_return`]): a non-`void` function does not fall off its end;
+//! - `null` ([`null`]): non-null types `T!` and the definite-null rule;
+//! - `reach` ([`reach`]): warnings for unreachable user code.
+//!
+//! Each function body becomes a [`graph::FlowGraph`] (built once, in [`FlowInfo`]), and
+//! each check is a forward analysis solved by [`dataflow::solve`]. The facts a pass
+//! computed can be printed (`--emit=init`, …) by [`dump`].
+//!
+//! Architecture invariant: the flow checks only read the AST and the semantic tables;
+//! they never change them, and they never panic on a program with errors (nodes whose
+//! resolution failed are skipped).
+
+pub mod dataflow;
+pub mod dump;
+pub mod graph;
+pub mod init;
+pub mod null;
+pub mod reach;
+
+use crate::model::{LabelId, Res, SemaInfo, VarId, VarKind};
+use graph::{Builder, FlowGraph};
+use indexmap::{IndexMap, IndexSet};
+use oort_syntax::ast::{Ast, ClassId, ExprId, ExprKind, FuncId, Member};
+use oort_syntax::{Code, Diagnostic};
+
+/// Program-wide facts the graphs are built from.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    /// The labels of each function.
+    pub labels_of: IndexMap<FuncId, Vec<LabelId>>,
+    /// The labels of enclosing functions each function names, directly or through the
+    /// functions it refers to.
+    pub names_labels: IndexMap<FuncId, IndexSet<LabelId>>,
+    /// What `new C` refers to: the field initializers, `init`s and methods of `C` and of
+    /// its ancestors.
+    pub class_funcs: IndexMap<ClassId, Vec<FuncId>>,
+    /// The functions each function refers to (by name, lambda, `new`, `super`).
+    pub refs: IndexMap<FuncId, IndexSet<FuncId>>,
+    /// Variables assigned by a function other than their own.
+    pub assigned_by_nested: IndexSet<VarId>,
+}
+
+/// The flow graphs of every function, and the facts they were built from.
+#[derive(Clone, Debug, Default)]
+pub struct FlowInfo {
+    pub facts: Facts,
+    /// One graph per function, in AST order.
+    pub graphs: IndexMap<FuncId, FlowGraph>,
+    /// What `init` found, for `--emit=init` and for `null`.
+    pub init: Option<init::InitResult>,
+}
+
+impl FlowInfo {
+    /// Builds the graphs of every function of a (resolved, type-checked) program.
+    pub fn build(ast: &Ast, sema: &SemaInfo) -> FlowInfo {
+        let facts = Facts::collect(ast, sema);
+        let graphs = sema.funcs.keys().map(|&f| (f, Builder::build(ast, sema, &facts, f))).collect();
+        FlowInfo { facts, graphs, init: None }
+    }
+}
+
+impl Facts {
+    fn collect(ast: &Ast, sema: &SemaInfo) -> Facts {
+        let mut facts = Facts::default();
+        for (i, l) in sema.labels.iter().enumerate() {
+            facts.labels_of.entry(l.func).or_default().push(LabelId(i as u32));
+        }
+        for (&c, _) in &sema.classes {
+            let mut funcs = Vec::new();
+            let mut k = Some(c);
+            while let Some(cls) = k {
+                let decl = ast.class(cls);
+                funcs.push(decl.field_init);
+                for m in &decl.members {
+                    if let Member::Method(f) = m {
+                        funcs.push(*f);
+                    }
+                }
+                k = sema.classes.get(&cls).and_then(|ci| ci.parent);
+            }
+            facts.class_funcs.insert(c, funcs);
+        }
+        // Direct references and direct label names, per function.
+        let mut direct_labels: IndexMap<FuncId, IndexSet<LabelId>> = IndexMap::new();
+        for (&f, _) in &sema.funcs {
+            facts.refs.insert(f, IndexSet::new());
+            direct_labels.insert(f, IndexSet::new());
+        }
+        let owner = expr_owners(ast, sema);
+        for (e, expr) in ast.exprs.iter() {
+            let Some(&f) = owner.get(&e) else { continue };
+            match &expr.kind {
+                ExprKind::Name(_) => match sema.names.get(&e) {
+                    Some(Res::Func(g)) => {
+                        facts.refs[&f].insert(*g);
+                    }
+                    Some(Res::Label(l)) if sema.label(*l).func != f => {
+                        direct_labels[&f].insert(*l);
+                    }
+                    _ => {}
+                },
+                ExprKind::Lambda(g) => {
+                    facts.refs[&f].insert(*g);
+                }
+                ExprKind::New { .. } => {
+                    if let Some(c) = sema.news.get(&e) {
+                        let gs = facts.class_funcs.get(c).cloned().unwrap_or_default();
+                        facts.refs[&f].extend(gs);
+                    }
+                }
+                ExprKind::Call { .. } => {
+                    if let Some(crate::model::CallKind::Super(g)) = sema.calls.get(&e) {
+                        facts.refs[&f].insert(*g);
+                    }
+                }
+                ExprKind::Assign { target, .. } | ExprKind::IncDec { target, .. } => {
+                    if let Some(Res::Var(v)) = sema.names.get(target)
+                        && sema.var(*v).func != f
+                    {
+                        facts.assigned_by_nested.insert(*v);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Transitive closure: a function names what the functions it refers to name,
+        // except its own labels.
+        let mut names = direct_labels;
+        loop {
+            let mut changed = false;
+            for (&f, gs) in &facts.refs {
+                let mut add: Vec<LabelId> = Vec::new();
+                for g in gs {
+                    for &l in names.get(g).into_iter().flatten() {
+                        if sema.label(l).func != f && !names[&f].contains(&l) {
+                            add.push(l);
+                        }
+                    }
+                }
+                if !add.is_empty() {
+                    changed = true;
+                    names[&f].extend(add);
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        facts.names_labels = names;
+        facts
+    }
+}
+
+/// The function each expression belongs to (the innermost function whose body contains
+/// it; a lambda expression belongs to the function it appears in).
+pub fn expr_owners(ast: &Ast, sema: &SemaInfo) -> IndexMap<ExprId, FuncId> {
+    let mut owners = IndexMap::new();
+    for (&f, _) in &sema.funcs {
+        let decl = ast.func(f);
+        let mut stack: Vec<ExprId> = Vec::new();
+        let mut stmts: Vec<_> = decl.body.clone();
+        while let Some(s) = stmts.pop() {
+            crate::flow::walk::stmt_children(ast, s, &mut stmts, &mut stack);
+        }
+        // Field initializers are in the class's field-init function.
+        if let oort_syntax::ast::FuncKind::FieldInit(c) = decl.kind {
+            for m in &ast.class(c).members {
+                if let Member::Field(v) = m
+                    && let Some(i) = v.init
+                {
+                    stack.push(i);
+                }
+            }
+        }
+        while let Some(e) = stack.pop() {
+            owners.insert(e, f);
+            crate::flow::walk::expr_children(ast, e, &mut stack);
+        }
+    }
+    owners
+}
+
+pub mod walk {
+    //! Children of AST nodes, without descending into nested functions or classes.
+    use oort_syntax::ast::{Ast, ExprId, ExprKind, StmtId, StmtKind};
+
+    pub fn stmt_children(ast: &Ast, s: StmtId, stmts: &mut Vec<StmtId>, exprs: &mut Vec<ExprId>) {
+        match &ast.stmt(s).kind {
+            StmtKind::Expr(e) | StmtKind::Print(e) | StmtKind::Goto(e) => exprs.push(*e),
+            StmtKind::VarDecl(items) => exprs.extend(items.iter().filter_map(|i| i.init)),
+            StmtKind::Block(b) => stmts.extend(b.iter().copied()),
+            StmtKind::If { cond, then, els } => {
+                exprs.push(*cond);
+                stmts.push(*then);
+                stmts.extend(*els);
+            }
+            StmtKind::While { cond, body } | StmtKind::DoWhile { body, cond } => {
+                exprs.push(*cond);
+                stmts.push(*body);
+            }
+            StmtKind::For { init, cond, step, body } => {
+                stmts.extend(*init);
+                exprs.extend(*cond);
+                exprs.extend(*step);
+                stmts.push(*body);
+            }
+            StmtKind::Return(e) => exprs.extend(*e),
+            StmtKind::Switch { scrutinee, cases } => {
+                exprs.push(*scrutinee);
+                for c in cases {
+                    exprs.extend(c.values.iter().copied());
+                    stmts.extend(c.body.iter().copied());
+                }
+            }
+            StmtKind::Func(_)
+            | StmtKind::Class(_)
+            | StmtKind::TypeAlias { .. }
+            | StmtKind::Empty
+            | StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Label(_)
+            | StmtKind::Error => {}
+        }
+    }
+
+    pub fn expr_children(ast: &Ast, e: ExprId, out: &mut Vec<ExprId>) {
+        match &ast.expr(e).kind {
+            ExprKind::Unary(_, a) | ExprKind::As(a, _) | ExprKind::Is(a, _) | ExprKind::Convert(a) => out.push(*a),
+            ExprKind::Binary(_, a, b) => out.extend([*a, *b]),
+            ExprKind::Assign { target, value, .. } => out.extend([*target, *value]),
+            ExprKind::IncDec { target, .. } => out.push(*target),
+            ExprKind::Cond(a, b, c) => out.extend([*a, *b, *c]),
+            ExprKind::Call { callee, args } => {
+                out.push(*callee);
+                out.extend(args.iter().copied());
+            }
+            ExprKind::Index { base, index } => out.extend([*base, *index]),
+            ExprKind::Member { base, .. } => out.push(*base),
+            ExprKind::New { args, .. } => out.extend(args.iter().copied()),
+            ExprKind::NewArray { len, .. } => out.push(*len),
+            ExprKind::ArrayLit(items) => out.extend(items.iter().copied()),
+            _ => {}
+        }
+    }
+}
+
+/// The `return` check: a non-`void` function whose end is reachable is an error
+/// (reported at its closing `}`).
+pub fn check_return(ast: &Ast, sema: &SemaInfo, flow: &FlowInfo) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (&f, g) in &flow.graphs {
+        let info = sema.func(f);
+        if info.ret == crate::ty::TyId::VOID || info.ret == crate::ty::TyId::ERROR {
+            continue;
+        }
+        let reached = dataflow::reachable(g, false);
+        if reached[g.fall_off as usize] {
+            let decl = ast.func(f);
+            let what = match decl.name {
+                Some(n) => format!("function `{}`", ast.name(n.sym)),
+                None => "lambda".to_string(),
+            };
+            diags.push(
+                Diagnostic::new(
+                    Code::MissingReturn,
+                    decl.end_span,
+                    format!("{what} can reach its end without returning a value"),
+                )
+                .with_primary_label("missing `return` before here"),
+            );
+        }
+    }
+    diags
+}
+
+/// Whether variable `v` is one the flow checks track in function `f`: a parameter or
+/// local of `f` (not a label's hidden variable).
+pub fn own_var(sema: &SemaInfo, f: FuncId, v: VarId) -> bool {
+    let info = sema.var(v);
+    info.func == f && !matches!(info.kind, VarKind::Label(_))
+}
