@@ -622,7 +622,7 @@ impl Checker<'_> {
                 let (a, b) = (self.show(to), self.show(from));
                 self.diags.push(
                     Diagnostic::new(
-                        Code::MismatchedTypes,
+                        Code::NullIntoNonNull,
                         self.span(e),
                         format!("mismatched types: expected `{a}`, found `{b}`"),
                     )
