@@ -5,7 +5,9 @@
 //!
 //! - `// cmd: check --emit=lower` — the `oort` command line before the file name
 //!   (default `run`);
-//! - `// args: a b c` — arguments after the file name.
+//! - `// args: a b c` — arguments after the file name;
+//! - `// no-file` — no file name at all (for commands such as `explain` that take none;
+//!   the program is then only a description of the test).
 //!
 //! The `.expected` file records the exit status, standard output and standard error of
 //! running `oort` that way:
@@ -22,8 +24,12 @@
 //! A program may also state what it must produce in comments, which are checked
 //! independently of the `.expected` file (so blessing cannot silently change them):
 //!
-//! - `// expect-compile-error: L:C what` — one per diagnostic, in order: the run exits
-//!   with status 1 and reports errors at exactly these positions;
+//! - `// expect-compile-error: L:C what` — one per error, in order: the run exits with
+//!   status 1 and reports errors at exactly these positions;
+//! - `// expect-warning: L:C what` — one per warning, in order: warnings are reported at
+//!   exactly these positions (with only warnings expected, the run exits with status 0);
+//! - after the position, a code (`// expect-compile-error: 5:9 E0301 what`) is checked
+//!   against the diagnostic's header (`error[E0301]: …`) too;
 //! - `// expect-runtime-error: L:C what` — the run exits with status 3 and reports the
 //!   error at this position;
 //! - `// expect-stdout-before-error: text` — one per line the program prints before its
@@ -36,16 +42,21 @@ use std::path::Path;
 pub fn run_case(path: &Path, source: &str) -> String {
     let mut cmd: Vec<String> = vec!["run".into()];
     let mut args: Vec<String> = Vec::new();
+    let mut with_file = true;
     for line in source.lines().take_while(|l| l.starts_with("//")) {
         if let Some(c) = line.strip_prefix("// cmd:") {
             cmd = c.split_whitespace().map(String::from).collect();
         } else if let Some(a) = line.strip_prefix("// args:") {
             args = a.split_whitespace().map(String::from).collect();
+        } else if line.trim_end() == "// no-file" {
+            with_file = false;
         }
     }
     let mut argv: Vec<OsString> = vec!["oort".into()];
     argv.extend(cmd.into_iter().map(OsString::from));
-    argv.push(path.as_os_str().to_owned());
+    if with_file {
+        argv.push(path.as_os_str().to_owned());
+    }
     argv.extend(args.into_iter().map(OsString::from));
     let handle = std::thread::Builder::new()
         .stack_size(256 << 20)
@@ -81,26 +92,84 @@ pub fn check_expected(path: &Path, actual: &str) -> Result<(), String> {
     ))
 }
 
+/// One `// expect-…: L:C [CODE] text` annotation: the position, and the code when the
+/// token after the position looks like one (`E0301`, `W0002`).
+#[derive(Debug)]
+struct Expect {
+    pos: String,
+    code: Option<String>,
+}
+
+fn is_code(t: &str) -> bool {
+    t.len() == 5 && (t.starts_with('E') || t.starts_with('W')) && t[1..].bytes().all(|b| b.is_ascii_digit())
+}
+
+impl Expect {
+    fn parse(rest: &str) -> Expect {
+        let mut words = rest.split_whitespace();
+        let pos = words.next().unwrap_or("").to_string();
+        let code = words.next().filter(|t| is_code(t)).map(String::from);
+        Expect { pos, code }
+    }
+}
+
+/// What kind of report a `-->` location in stderr belongs to: the header above it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Error,
+    Warning,
+    Runtime,
+}
+
+/// The `-->` locations of stderr (as `L:C`) by the kind of their header, each with the
+/// code of its header (`error[E0201]: …`).
+fn reported(stderr: &str) -> Result<Vec<(Kind, String, Option<String>)>, String> {
+    let mut out = Vec::new();
+    let mut header: Option<(Kind, Option<String>)> = None;
+    for line in stderr.lines() {
+        let code_of = |rest: &str| rest.strip_prefix('[').and_then(|r| r.split_once(']')).map(|(c, _)| c.to_string());
+        if line.starts_with("runtime error") {
+            header = Some((Kind::Runtime, None));
+        } else if let Some(rest) = line.strip_prefix("error") {
+            header = Some((Kind::Error, code_of(rest)));
+        } else if let Some(rest) = line.strip_prefix("warning") {
+            header = Some((Kind::Warning, code_of(rest)));
+        } else if let Some(loc) = line.trim_start().strip_prefix("--> ") {
+            let Some((kind, code)) = &header else {
+                return Err(format!("location `{loc}` in stderr under no `error`/`warning` header"));
+            };
+            let pos = loc.rsplitn(3, ':').take(2).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join(":");
+            out.push((*kind, pos, code.clone()));
+        }
+    }
+    Ok(out)
+}
+
 /// Checks the `// expect-…` comments of a program against the actual result of
-/// [`run_case`].
+/// [`run_case`]: the exit status (1 with compile errors, 3 with a runtime error, else 0),
+/// the position (and, when given, the code) of every error and warning, in order, and the
+/// output before a runtime error. A program without such comments is not checked.
 pub fn check_annotations(source: &str, actual: &str) -> Result<(), String> {
-    let mut compile = Vec::new();
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let mut runtime = Vec::new();
     let mut stdout_lines = Vec::new();
     for line in source.lines() {
-        let pos = |rest: &str| rest.split_whitespace().next().unwrap_or("").to_string();
         if let Some(rest) = line.strip_prefix("// expect-compile-error:") {
-            compile.push(pos(rest));
+            errors.push(Expect::parse(rest));
+        } else if let Some(rest) = line.strip_prefix("// expect-warning:") {
+            warnings.push(Expect::parse(rest));
         } else if let Some(rest) = line.strip_prefix("// expect-runtime-error:") {
-            runtime.push(pos(rest));
+            runtime.push(Expect { code: None, ..Expect::parse(rest) });
         } else if let Some(rest) = line.strip_prefix("// expect-stdout-before-error:") {
             stdout_lines.push(rest.strip_prefix(' ').unwrap_or(rest).to_string());
         }
     }
-    let (want_status, want_positions) = match (compile.is_empty(), runtime.is_empty()) {
-        (true, true) => return Ok(()),
-        (false, true) => ("1", compile),
-        (true, false) => ("3", runtime),
+    let want_status = match (errors.is_empty(), runtime.is_empty()) {
+        (true, true) if warnings.is_empty() => return Ok(()),
+        (true, true) => "0",
+        (false, true) => "1",
+        (true, false) => "3",
         (false, false) => return Err("a program cannot expect both compile and runtime errors".into()),
     };
     let status = actual.lines().next().and_then(|l| l.strip_prefix("exit: ")).unwrap_or("");
@@ -108,13 +177,27 @@ pub fn check_annotations(source: &str, actual: &str) -> Result<(), String> {
         return Err(format!("expected exit status {want_status}, got {status}"));
     }
     let (stdout, stderr) = actual.split_once("--- stderr\n").unwrap_or((actual, ""));
-    let positions: Vec<String> = stderr
-        .lines()
-        .filter_map(|l| l.trim_start().strip_prefix("--> "))
-        .map(|loc| loc.rsplitn(3, ':').take(2).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join(":"))
-        .collect();
-    if positions != want_positions {
-        return Err(format!("expected errors at {want_positions:?}, reported at {positions:?}"));
+    let reported = reported(stderr)?;
+    for (kind, want, what) in [
+        (Kind::Error, &errors, "errors"),
+        (Kind::Warning, &warnings, "warnings"),
+        (Kind::Runtime, &runtime, "runtime errors"),
+    ] {
+        let got: Vec<(&String, &Option<String>)> =
+            reported.iter().filter(|(k, ..)| *k == kind).map(|(_, pos, code)| (pos, code)).collect();
+        let want_pos: Vec<&String> = want.iter().map(|e| &e.pos).collect();
+        let got_pos: Vec<&String> = got.iter().map(|(pos, _)| *pos).collect();
+        if want_pos != got_pos {
+            return Err(format!("expected {what} at {want_pos:?}, reported at {got_pos:?}"));
+        }
+        for (e, (pos, code)) in want.iter().zip(&got) {
+            if let Some(c) = &e.code
+                && code.as_ref() != Some(c)
+            {
+                let shown = code.as_deref().unwrap_or("no code");
+                return Err(format!("expected {c} at {pos}, reported {shown}"));
+            }
+        }
     }
     if want_status == "3" {
         let printed: Vec<&str> = stdout.lines().skip(2).collect();
@@ -123,4 +206,58 @@ pub fn check_annotations(source: &str, actual: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_annotations;
+
+    const TWO: &str = "exit: 1\n--- stdout\n--- stderr\n\
+        warning[W0002]: unused variable `x`\n  --> f.oort:3:1\n  |\n\n\
+        error[E0201]: mismatched types\n  --> f.oort:4:12\n  |\n\n\
+        error: could not compile `f.oort` due to 1 previous error; 1 warning emitted\n";
+
+    #[test]
+    fn errors_and_warnings_are_told_apart() {
+        let src = "// expect-compile-error: 4:12\n// expect-warning: 3:1\n";
+        assert_eq!(check_annotations(src, TWO), Ok(()));
+        let src = "// expect-compile-error: 4:12 E0201 mismatched\n// expect-warning: 3:1 W0002 unused\n";
+        assert_eq!(check_annotations(src, TWO), Ok(()));
+        // The error alone: the warning is not expected.
+        let err = check_annotations("// expect-compile-error: 4:12\n", TWO).unwrap_err();
+        assert!(err.contains("expected warnings at [], reported at [\"3:1\"]"), "{err}");
+        // Positions swapped between the kinds.
+        let src = "// expect-compile-error: 3:1\n// expect-warning: 4:12\n";
+        assert!(check_annotations(src, TWO).is_err());
+        // A wrong code.
+        let src = "// expect-compile-error: 4:12 E0202 operands\n// expect-warning: 3:1\n";
+        assert_eq!(check_annotations(src, TWO), Err("expected E0202 at 4:12, reported E0201".into()));
+        // Text that is not a code is not checked as one.
+        let src = "// expect-compile-error: 4:12 Eh, a mismatch\n// expect-warning: 3:1 why\n";
+        assert_eq!(check_annotations(src, TWO), Ok(()));
+    }
+
+    #[test]
+    fn warnings_only_means_exit_status_0() {
+        let ok = "exit: 0\n--- stdout\n5\n--- stderr\n\
+            warning[W0001]: unreachable code\n  --> f.oort:2:1\n\n\
+            warning: `f.oort` generated 1 warning\n";
+        assert_eq!(check_annotations("// expect-warning: 2:1 W0001\n", ok), Ok(()));
+        assert!(check_annotations("// expect-warning: 2:2\n", ok).is_err());
+        let failed = ok.replace("exit: 0", "exit: 1");
+        assert!(check_annotations("// expect-warning: 2:1\n", &failed).is_err());
+        // No annotations: not checked.
+        assert_eq!(check_annotations("print 5;\n", &failed), Ok(()));
+    }
+
+    #[test]
+    fn runtime_errors_beside_warnings() {
+        let out = "exit: 3\n--- stdout\n1\n--- stderr\n\
+            warning[W0002]: unused variable `y`\n  --> f.oort:2:1\n\n\
+            runtime error: division by zero\n  --> f.oort:5:7\n";
+        let src = "// expect-runtime-error: 5:7\n// expect-warning: 2:1\n// expect-stdout-before-error: 1\n";
+        assert_eq!(check_annotations(src, out), Ok(()));
+        let src = "// expect-runtime-error: 5:7\n// expect-stdout-before-error: 1\n";
+        assert!(check_annotations(src, out).is_err());
+    }
 }
