@@ -20,7 +20,7 @@ use super::Facts;
 use crate::model::{CallKind, LabelId, Res, SemaInfo, VarId};
 use indexmap::IndexMap;
 use oort_syntax::Span;
-use oort_syntax::ast::{Ast, BinOp, ExprId, ExprKind, FuncId, StmtId, StmtKind, UnOp};
+use oort_syntax::ast::{Ast, BinOp, ExprId, ExprKind, FuncId, FuncKind, Member, StmtId, StmtKind, UnOp};
 use smallvec::SmallVec;
 
 /// A node index in a [`FlowGraph`].
@@ -115,6 +115,20 @@ pub fn constant_condition(ast: &Ast, e: ExprId) -> Option<bool> {
     }
 }
 
+/// Whether `e` (under conversions) is a value whose label edges may wait until it is
+/// stored: a label name, a lambda, or a function named as a value. Nothing can jump through
+/// such a value before the assignment or initializer storing it completes.
+fn storable_label_source(ast: &Ast, sema: &SemaInfo, mut e: ExprId) -> bool {
+    while let ExprKind::Convert(a) = &ast.expr(e).kind {
+        e = *a;
+    }
+    match &ast.expr(e).kind {
+        ExprKind::Lambda(_) => true,
+        ExprKind::Name(_) => matches!(sema.names.get(&e), Some(Res::Label(_) | Res::Func(_))),
+        _ => false,
+    }
+}
+
 struct Loop {
     brk: NodeId,
     cont: Option<NodeId>,
@@ -129,6 +143,9 @@ pub(super) struct Builder<'a> {
     cur: NodeId,
     loops: Vec<Loop>,
     labels: IndexMap<LabelId, NodeId>,
+    /// Label entries waiting for the store of the value that makes them possible (see
+    /// [`storable_label_source`]); `None` when not collecting.
+    deferred: Option<Vec<NodeId>>,
 }
 
 impl<'a> Builder<'a> {
@@ -143,7 +160,7 @@ impl<'a> Builder<'a> {
             stmt_nodes: IndexMap::new(),
             dead_branches: Vec::new(),
         };
-        let mut b = Builder { ast, sema, facts, g, cur: 0, loops: Vec::new(), labels: IndexMap::new() };
+        let mut b = Builder { ast, sema, facts, g, cur: 0, loops: Vec::new(), labels: IndexMap::new(), deferred: None };
         b.g.entry = b.node(Event::Nop, decl.span);
         b.g.exit = b.node(Event::Nop, decl.end_span);
         b.cur = b.g.entry;
@@ -151,6 +168,16 @@ impl<'a> Builder<'a> {
             let span = sema.label(l).span;
             let n = b.node(Event::Nop, span);
             b.labels.insert(l, n);
+        }
+        // A class's field initializers run in its field-initializer function.
+        if let FuncKind::FieldInit(c) = decl.kind {
+            for m in &ast.class(c).members {
+                if let Member::Field(v) = m
+                    && let Some(init) = v.init
+                {
+                    b.expr(init);
+                }
+            }
         }
         for &s in &decl.body {
             b.stmt(s);
@@ -205,8 +232,7 @@ impl<'a> Builder<'a> {
                     match item.init {
                         Some(init) => {
                             self.emit(Event::Decl(v), item.name.span);
-                            self.expr(init);
-                            self.emit(Event::Write(v, Some(init)), item.name.span);
+                            self.stored_value(init, |b| b.emit(Event::Write(v, Some(init)), item.name.span));
                         }
                         None => self.emit(Event::Decl(v), item.name.span),
                     }
@@ -477,15 +503,40 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A label value edge from here to label node `n`, or later if deferred.
+    fn label_entry(&mut self, n: NodeId) {
+        match &mut self.deferred {
+            Some(d) => d.push(n),
+            None => self.edge(self.cur, n, EdgeKind::LabelValue),
+        }
+    }
+
+    /// Evaluates `value`, then `store` (the write of it); the label entries `value`
+    /// makes possible start after the store when `value` is directly a label, lambda or
+    /// function name.
+    fn stored_value(&mut self, value: ExprId, store: impl FnOnce(&mut Self)) {
+        if storable_label_source(self.ast, self.sema, value) {
+            let outer = self.deferred.replace(Vec::new());
+            self.expr(value);
+            let pending = std::mem::replace(&mut self.deferred, outer).unwrap_or_default();
+            store(self);
+            for n in pending {
+                self.label_entry(n);
+            }
+        } else {
+            self.expr(value);
+            store(self);
+        }
+    }
+
     /// A reference to function `f` (named, or a lambda created) at expression `e`.
     fn ref_func(&mut self, f: FuncId, e: ExprId) {
         let span = self.ast.expr(e).span;
         self.emit(Event::RefFunc(f, e), span);
         // Labels of this function that `f` names (transitively) may be entered from here on.
-        let at = self.cur;
         for l in self.facts.names_labels.get(&f).into_iter().flatten() {
             if let Some(&n) = self.labels.get(l) {
-                self.edge(at, n, EdgeKind::LabelValue);
+                self.label_entry(n);
             }
         }
     }
@@ -506,7 +557,7 @@ impl<'a> Builder<'a> {
                 Some(Res::Func(f)) => self.ref_func(*f, e),
                 Some(Res::Label(l)) => {
                     if let Some(&n) = self.labels.get(l) {
-                        self.edge(self.cur, n, EdgeKind::LabelValue);
+                        self.label_entry(n);
                     }
                 }
                 _ => {}
@@ -545,13 +596,14 @@ impl<'a> Builder<'a> {
                         if op.is_some() {
                             self.emit(Event::Read(*v, *target), id.span);
                         }
-                        self.expr(*value);
                         let val = if op.is_some() { None } else { Some(*value) };
-                        self.emit(Event::Write(*v, val), id.span);
+                        let (v, span) = (*v, id.span);
+                        self.stored_value(*value, |b| b.emit(Event::Write(v, val), span));
                     }
                     _ => {
                         self.place(*target);
-                        self.expr(*value);
+                        let span = self.ast.expr(e).span;
+                        self.stored_value(*value, |b| b.emit(Event::Nop, span));
                     }
                 }
             }

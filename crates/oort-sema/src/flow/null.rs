@@ -5,7 +5,8 @@
 //! initializer) may reach here untested" and "a value of unknown nullness may reach
 //! here"; a variable with neither is known non-null. Joins are unions; `x != null`,
 //! `x == null`, `x is C` (through the `Assume` nodes of the graph) and assignments of
-//! known non-null values refine.
+//! known non-null values refine. Where a test finds the variable null, the facts stay as
+//! they were: an explicit `null` that reached the test still reaches past it.
 //!
 //! Two errors: a tracked variable that is not known non-null converted to a `T!`
 //! (E0303), and a member access, index, call or `goto` on a tracked variable an explicit
@@ -147,7 +148,8 @@ impl Analysis for Null<'_> {
             }
             Event::Write(v, None) => self.set(state, *v, UNKNOWN),
             Event::Assume(v, true) => self.set(state, *v, NON_NULL),
-            Event::Assume(v, false) => self.set(state, *v, UNKNOWN),
+            // Where a test found the variable null, whatever `null` reached it still does.
+            Event::Assume(_, false) => {}
             _ => {}
         }
     }
