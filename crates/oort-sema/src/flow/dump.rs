@@ -45,7 +45,10 @@ fn stmt_name(kind: &StmtKind) -> &'static str {
     }
 }
 
+/// `{a, b}`: variable names in declaration order.
 fn names(ast: &Ast, sema: &SemaInfo, vars: impl IntoIterator<Item = VarId>) -> String {
+    let mut vars: Vec<VarId> = vars.into_iter().collect();
+    vars.sort();
     let v: Vec<&str> = vars.into_iter().map(|v| ast.name(sema.var(v).name)).collect();
     format!("{{{}}}", v.join(", "))
 }
@@ -61,7 +64,8 @@ fn per_statement(
     for (&s, &n) in &g.stmt_nodes {
         let (line, col) = file.line_col(ast.stmt(s).span.lo);
         let what = facts(n as usize).unwrap_or_else(|| "unreachable".to_string());
-        let _ = writeln!(out, "  {line}:{col}  {:<8} {what}", stmt_name(&ast.stmt(s).kind));
+        let at = format!("{line}:{col}");
+        let _ = writeln!(out, "  {at:<7} {:<8} {what}", stmt_name(&ast.stmt(s).kind));
     }
 }
 
