@@ -1086,7 +1086,7 @@ impl Checker<'_> {
                         Ok(t) => Some(t),
                         Err(()) => None,
                     }
-                } else if op == Add && lt == TyId::STRING && rt == TyId::STRING {
+                } else if op == Add && types.strip(lt) == TyId::STRING && types.strip(rt) == TyId::STRING {
                     Some(TyId::STRING)
                 } else if matches!(op, Eq | Ne) {
                     if lt == rt && (lt == TyId::BOOL || types.is_ref(lt)) {
@@ -1212,7 +1212,7 @@ impl Checker<'_> {
                 let types = &self.sema.types;
                 let ok = self.is_err(tt)
                     || match o {
-                        BinOp::Add => types.is_numeric(tt) || tt == TyId::STRING,
+                        BinOp::Add => types.is_numeric(tt) || types.strip(tt) == TyId::STRING,
                         BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => types.is_numeric(tt),
                         BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => self.int(tt).is_some(),
                         _ => false,
