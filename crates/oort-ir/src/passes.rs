@@ -73,7 +73,9 @@ impl Pass for LowerPass {
 /// The flow graphs, built by the first flow check that runs.
 fn flow(unit: &mut Unit) -> &oort_sema::flow::FlowInfo {
     if unit.flow.is_none() {
+        let start = std::time::Instant::now();
         unit.flow = Some(oort_sema::flow::FlowInfo::build(&unit.ast, &unit.sema));
+        tracing::debug!(elapsed_us = start.elapsed().as_micros() as u64, "flow graphs built");
     }
     unit.flow.get_or_insert_default()
 }

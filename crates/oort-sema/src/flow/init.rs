@@ -154,26 +154,39 @@ fn check_function(
 
 /// The `init` check over every function of the program.
 pub fn check(ast: &Ast, sema: &SemaInfo, flow: &FlowInfo) -> (InitResult, Vec<Diagnostic>) {
-    // Requirements grow monotonically; innermost functions first converges fastest.
+    // Requirements grow monotonically. Every function is analyzed once, innermost first;
+    // when a function's requirements grow, the functions referring to it are analyzed
+    // again. At the fixed point, each function's latest analysis saw the final
+    // requirements of everything it refers to, so its violations are the ones to report.
     let order: Vec<FuncId> = flow.graphs.keys().rev().copied().collect();
-    let mut requires: IndexMap<FuncId, IndexSet<VarId>> = order.iter().map(|&f| (f, IndexSet::new())).collect();
-    loop {
-        let mut changed = false;
-        for &f in &order {
-            let (_, needs) = check_function(&flow.graphs[&f], sema, &requires);
-            let r = &mut requires[&f];
-            for v in needs {
-                changed |= r.insert(v);
-            }
+    let mut referrers: IndexMap<FuncId, Vec<FuncId>> = IndexMap::new();
+    for (&f, gs) in &flow.facts.refs {
+        for &g in gs {
+            referrers.entry(g).or_default().push(f);
         }
-        if !changed {
-            break;
+    }
+    let mut requires: IndexMap<FuncId, IndexSet<VarId>> = order.iter().map(|&f| (f, IndexSet::new())).collect();
+    let mut violations: IndexMap<FuncId, Vec<Violation>> = IndexMap::new();
+    let mut work: std::collections::VecDeque<FuncId> = order.iter().copied().collect();
+    let mut queued: IndexSet<FuncId> = order.iter().copied().collect();
+    while let Some(f) = work.pop_front() {
+        queued.swap_remove(&f);
+        let (found, needs) = check_function(&flow.graphs[&f], sema, &requires);
+        violations.insert(f, found);
+        let r = &mut requires[&f];
+        let before = r.len();
+        r.extend(needs);
+        if r.len() != before {
+            for &h in referrers.get(&f).into_iter().flatten() {
+                if queued.insert(h) {
+                    work.push_back(h);
+                }
+            }
         }
     }
     let mut diags = Vec::new();
-    for &f in flow.graphs.keys() {
-        let (violations, _) = check_function(&flow.graphs[&f], sema, &requires);
-        for Violation { at, var, via } in violations {
+    for f in flow.graphs.keys() {
+        for Violation { at, var, via } in violations.swap_remove(f).unwrap_or_default() {
             diags.push(violation_diag(ast, sema, at, var, via));
         }
     }

@@ -194,16 +194,14 @@ pub fn check(ast: &Ast, sema: &SemaInfo, flow: &FlowInfo) -> Vec<Diagnostic> {
         for (n, node) in g.nodes.iter().enumerate() {
             let Some(state) = &states[n] else { continue };
             match &node.event {
-                Event::Deref(v, e) => {
-                    if a.get(state, *v).is_some_and(|n| n.null) {
-                        let name = ast.name(sema.var(*v).name);
-                        diags.push(
-                            Diagnostic::new(Code::NullDeref, ast.expr(*e).span, format!("`{name}` may be null here"))
-                                .with_primary_label(format!("a `null` assigned to `{name}` may reach here untested"))
-                                .with_label(sema.var(*v).span, format!("`{name}` declared here"))
-                                .with_note(format!("test it first: `if ({name} != null) …`")),
-                        );
-                    }
+                Event::Deref(v, e) if a.get(state, *v).is_some_and(|n| n.null) => {
+                    let name = ast.name(sema.var(*v).name);
+                    diags.push(
+                        Diagnostic::new(Code::NullDeref, ast.expr(*e).span, format!("`{name}` may be null here"))
+                            .with_primary_label(format!("a `null` assigned to `{name}` may reach here untested"))
+                            .with_label(sema.var(*v).span, format!("`{name}` declared here"))
+                            .with_note(format!("test it first: `if ({name} != null) …`")),
+                    );
                 }
                 Event::NonNullConvert(c) => {
                     let ExprKind::Convert(operand) = &ast.expr(*c).kind else { continue };
