@@ -44,7 +44,7 @@ use oort_sema::{
     CallKind, FuncInfo, IntTy, LabelId, MemberRes, Res, ScopeId, ScopeKind, SemaInfo, TyId, TyKind, VarId, VarKind,
 };
 use oort_syntax::ast::{Ast, BinOp, ClassId, ExprId, ExprKind, FuncId, FuncKind, Member, StmtId, StmtKind, UnOp};
-use oort_syntax::{Code, Diagnostic, SourceFile, Span};
+use oort_syntax::{Diagnostic, SourceFile, Span};
 
 /// Lowers a type-checked program. Returns the module and any errors found on the way.
 pub fn lower(ast: &Ast, sema: &SemaInfo, file: &SourceFile) -> (Module, Vec<Diagnostic>) {
@@ -419,42 +419,7 @@ fn collect_names_stmt(ast: &Ast, s: StmtId, out: &mut Vec<ExprId>) {
     let mut exprs = Vec::new();
     let mut stmts = vec![s];
     while let Some(s) = stmts.pop() {
-        match &ast.stmt(s).kind {
-            StmtKind::Expr(e) | StmtKind::Print(e) | StmtKind::Goto(e) => exprs.push(*e),
-            StmtKind::Return(e) => exprs.extend(e.iter().copied()),
-            StmtKind::VarDecl(items) => exprs.extend(items.iter().filter_map(|i| i.init)),
-            StmtKind::Block(b) => stmts.extend(b.iter().copied()),
-            StmtKind::If { cond, then, els } => {
-                exprs.push(*cond);
-                stmts.push(*then);
-                stmts.extend(els.iter().copied());
-            }
-            StmtKind::While { cond, body } | StmtKind::DoWhile { body, cond } => {
-                exprs.push(*cond);
-                stmts.push(*body);
-            }
-            StmtKind::For { init, cond, step, body } => {
-                stmts.extend(init.iter().copied());
-                exprs.extend(cond.iter().copied());
-                exprs.extend(step.iter().copied());
-                stmts.push(*body);
-            }
-            StmtKind::Switch { scrutinee, cases } => {
-                exprs.push(*scrutinee);
-                for c in cases {
-                    exprs.extend(c.values.iter().copied());
-                    stmts.extend(c.body.iter().copied());
-                }
-            }
-            StmtKind::Func(_)
-            | StmtKind::Class(_)
-            | StmtKind::TypeAlias { .. }
-            | StmtKind::Empty
-            | StmtKind::Break
-            | StmtKind::Continue
-            | StmtKind::Label(_)
-            | StmtKind::Error => {}
-        }
+        ast.stmt(s).kind.for_each_child(|t| stmts.push(t), |e| exprs.push(e));
     }
     for e in exprs {
         collect_names_expr(ast, e, out);
@@ -473,7 +438,7 @@ fn collect_names_expr(ast: &Ast, e: ExprId, out: &mut Vec<ExprId>) {
                 if matches!(k, ExprKind::New { .. }) {
                     out.push(e);
                 }
-                for_each_child(k, |c| exprs.push(c))
+                k.for_each_child(|c| exprs.push(c))
             }
         }
     }
@@ -487,56 +452,13 @@ fn field_inits(ast: &Ast, c: ClassId) -> impl Iterator<Item = ExprId> + '_ {
     })
 }
 
-/// Calls `f` on every direct sub-expression (not into lambda bodies).
-fn for_each_child(k: &ExprKind, mut f: impl FnMut(ExprId)) {
-    match k {
-        ExprKind::Int(_)
-        | ExprKind::Double(_)
-        | ExprKind::Str(_)
-        | ExprKind::Bool(_)
-        | ExprKind::Null
-        | ExprKind::Name(_)
-        | ExprKind::This
-        | ExprKind::SuperMember(_)
-        | ExprKind::Lambda(_)
-        | ExprKind::Error => {}
-        ExprKind::Unary(_, a) | ExprKind::Convert(a) | ExprKind::As(a, _) | ExprKind::Is(a, _) => f(*a),
-        ExprKind::Member { base, .. } => f(*base),
-        ExprKind::Binary(_, a, b) => {
-            f(*a);
-            f(*b);
-        }
-        ExprKind::Assign { target, value, .. } => {
-            f(*target);
-            f(*value);
-        }
-        ExprKind::IncDec { target, .. } => f(*target),
-        ExprKind::Cond(a, b, c) => {
-            f(*a);
-            f(*b);
-            f(*c);
-        }
-        ExprKind::Call { callee, args } => {
-            f(*callee);
-            args.iter().for_each(|a| f(*a));
-        }
-        ExprKind::Index { base, index } => {
-            f(*base);
-            f(*index);
-        }
-        ExprKind::New { args, .. } => args.iter().for_each(|a| f(*a)),
-        ExprKind::NewArray { len, .. } => f(*len),
-        ExprKind::ArrayLit(items) => items.iter().for_each(|a| f(*a)),
-    }
-}
-
 /// Whether evaluating `e` can have a side effect that changes a variable.
 fn is_pure(ast: &Ast, e: ExprId) -> bool {
     match &ast.expr(e).kind {
         ExprKind::Assign { .. } | ExprKind::IncDec { .. } | ExprKind::Call { .. } | ExprKind::New { .. } => false,
         k => {
             let mut pure = true;
-            for_each_child(k, |c| pure &= is_pure(ast, c));
+            k.for_each_child(|c| pure &= is_pure(ast, c));
             pure
         }
     }
@@ -686,20 +608,11 @@ impl<'a> FnLower<'a> {
         if self.f.ret.is_none() {
             self.f.set_term(self.cur, Terminator::Return(None), end);
         } else {
+            // The `return` pass reports this first in the default pipeline; a pipeline
+            // without it still gets the error rather than an unterminated block.
             let fall_off = self.cur;
             if self.f.reverse_postorder().contains(&fall_off) {
-                let what = match decl.name {
-                    Some(n) => format!("function `{}`", self.cx.ast.name(n.sym)),
-                    None => "lambda".to_string(),
-                };
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::MissingReturn,
-                        end,
-                        format!("{what} can reach its end without returning a value"),
-                    )
-                    .with_primary_label("missing `return` before here"),
-                );
+                self.diags.push(oort_sema::flow::missing_return(self.cx.ast, self.fid));
             }
         }
     }

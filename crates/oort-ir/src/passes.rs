@@ -3,6 +3,8 @@
 //! IR).
 
 use crate::pass::{Pass, PassKind, Registry, Unit};
+use oort_sema::flow::FlowInfo;
+use oort_syntax::Diagnostic;
 use std::rc::Rc;
 
 pub struct SymbolPass;
@@ -70,22 +72,12 @@ impl Pass for LowerPass {
     }
 }
 
-/// The flow graphs, built by the first flow check that runs.
-fn flow(unit: &mut Unit) -> &oort_sema::flow::FlowInfo {
-    if unit.flow.is_none() {
-        let start = std::time::Instant::now();
-        unit.flow = Some(oort_sema::flow::FlowInfo::build(&unit.ast, &unit.sema));
-        tracing::debug!(elapsed_us = start.elapsed().as_micros() as u64, "flow graphs built");
-    }
-    unit.flow.get_or_insert_default()
-}
-
-/// One flow check of LANGUAGE.md §9: what it runs and what it prints.
+/// One flow check of LANGUAGE.md §9: what it reports and what it prints.
 pub struct FlowPass {
     name: &'static str,
     description: &'static str,
-    run: fn(&mut Unit),
-    dump: fn(&Unit, &oort_sema::flow::FlowInfo) -> String,
+    check: fn(&Unit, &mut FlowInfo) -> Vec<Diagnostic>,
+    dump: fn(&Unit, &FlowInfo) -> String,
 }
 
 impl Pass for FlowPass {
@@ -99,20 +91,23 @@ impl Pass for FlowPass {
         PassKind::Check
     }
     fn run(&self, unit: &mut Unit) {
-        flow(unit);
+        // The flow graphs are built once, by the first flow check that runs.
+        let mut flow = unit.flow.take().unwrap_or_else(|| {
+            let start = std::time::Instant::now();
+            let flow = FlowInfo::build(&unit.ast, &unit.sema);
+            tracing::debug!(elapsed_us = start.elapsed().as_micros() as u64, "flow graphs built");
+            flow
+        });
+        let mut diags = (self.check)(unit, &mut flow);
+        unit.flow = Some(flow);
         // On a program that already has errors (names, types), the checks still report
         // errors, but no warnings: they would mostly be echoes of the errors (a variable
         // whose initializer is wrong is "unused", code after a misplaced `break` is
         // "unreachable").
-        let (before, had_errors) = (unit.diags.len(), unit.has_errors());
-        (self.run)(unit);
-        if had_errors {
-            let mut i = 0;
-            unit.diags.retain(|d| {
-                i += 1;
-                i <= before || d.is_error()
-            });
+        if unit.has_errors() {
+            diags.retain(Diagnostic::is_error);
         }
+        unit.diags.extend(diags);
     }
     fn dump(&self, unit: &Unit) -> String {
         unit.flow.as_ref().map(|f| (self.dump)(unit, f)).unwrap_or_default()
@@ -126,42 +121,29 @@ pub fn flow_passes() -> [FlowPass; 4] {
         FlowPass {
             name: "init",
             description: "definite assignment; unused variables (facts: assigned set per statement)",
-            run: |unit| {
-                let Some(f) = unit.flow.as_mut() else { return };
+            check: |unit, f| {
                 let (result, diags) = flow::init::check(&unit.ast, &unit.sema, f);
                 f.init = Some(result);
-                unit.diags.extend(diags);
+                diags
             },
             dump: |unit, f| dump::dump_init(&unit.ast, &unit.sema, &unit.file, f),
         },
         FlowPass {
             name: "return",
             description: "non-void functions never fall off their end",
-            run: |unit| {
-                let Some(f) = unit.flow.as_ref() else { return };
-                let diags = flow::check_return(&unit.ast, &unit.sema, f);
-                unit.diags.extend(diags);
-            },
+            check: |unit, f| flow::check_return(&unit.ast, &unit.sema, f),
             dump: |unit, f| dump::dump_return(&unit.ast, &unit.sema, &unit.file, f),
         },
         FlowPass {
             name: "null",
             description: "non-null types and the definite-null rule (facts: null state per statement)",
-            run: |unit| {
-                let Some(f) = unit.flow.as_ref() else { return };
-                let diags = flow::null::check(&unit.ast, &unit.sema, f);
-                unit.diags.extend(diags);
-            },
+            check: |unit, f| flow::null::check(&unit.ast, &unit.sema, f),
             dump: |unit, f| dump::dump_null(&unit.ast, &unit.sema, &unit.file, f),
         },
         FlowPass {
             name: "reach",
             description: "warn about unreachable code (facts: reachability per statement)",
-            run: |unit| {
-                let Some(f) = unit.flow.as_ref() else { return };
-                let diags = flow::reach::check(&unit.ast, &unit.file.text, f);
-                unit.diags.extend(diags);
-            },
+            check: |unit, f| flow::reach::check(&unit.ast, &unit.file.text, f),
             dump: |unit, f| dump::dump_reach(&unit.ast, &unit.file, f),
         },
     ]

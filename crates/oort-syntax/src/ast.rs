@@ -226,6 +226,52 @@ pub enum ExprKind {
     Error,
 }
 
+impl ExprKind {
+    /// Calls `f` on every direct sub-expression, in evaluation order; not into lambda
+    /// bodies (a lambda's body belongs to its own function).
+    pub fn for_each_child(&self, mut f: impl FnMut(ExprId)) {
+        match self {
+            ExprKind::Int(_)
+            | ExprKind::Double(_)
+            | ExprKind::Str(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Null
+            | ExprKind::Name(_)
+            | ExprKind::This
+            | ExprKind::SuperMember(_)
+            | ExprKind::Lambda(_)
+            | ExprKind::Error => {}
+            ExprKind::Unary(_, a) | ExprKind::Convert(a) | ExprKind::As(a, _) | ExprKind::Is(a, _) => f(*a),
+            ExprKind::Member { base, .. } => f(*base),
+            ExprKind::Binary(_, a, b) => {
+                f(*a);
+                f(*b);
+            }
+            ExprKind::Assign { target, value, .. } => {
+                f(*target);
+                f(*value);
+            }
+            ExprKind::IncDec { target, .. } => f(*target),
+            ExprKind::Cond(a, b, c) => {
+                f(*a);
+                f(*b);
+                f(*c);
+            }
+            ExprKind::Call { callee, args } => {
+                f(*callee);
+                args.iter().for_each(|a| f(*a));
+            }
+            ExprKind::Index { base, index } => {
+                f(*base);
+                f(*index);
+            }
+            ExprKind::New { args, .. } => args.iter().for_each(|a| f(*a)),
+            ExprKind::NewArray { len, .. } => f(*len),
+            ExprKind::ArrayLit(items) => items.iter().for_each(|a| f(*a)),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Stmt {
     pub kind: StmtKind,
@@ -297,6 +343,49 @@ pub enum StmtKind {
     Goto(ExprId),
     /// Stands in for a statement that failed to parse.
     Error,
+}
+
+impl StmtKind {
+    /// Calls `stmt` on every direct sub-statement and `expr` on every direct expression;
+    /// not into nested functions or classes (their bodies belong to their own functions).
+    pub fn for_each_child(&self, mut stmt: impl FnMut(StmtId), mut expr: impl FnMut(ExprId)) {
+        match self {
+            StmtKind::Expr(e) | StmtKind::Print(e) | StmtKind::Goto(e) => expr(*e),
+            StmtKind::Return(e) => e.iter().for_each(|e| expr(*e)),
+            StmtKind::VarDecl(items) => items.iter().filter_map(|i| i.init).for_each(expr),
+            StmtKind::Block(b) => b.iter().for_each(|s| stmt(*s)),
+            StmtKind::If { cond, then, els } => {
+                expr(*cond);
+                stmt(*then);
+                els.iter().for_each(|s| stmt(*s));
+            }
+            StmtKind::While { cond, body } | StmtKind::DoWhile { body, cond } => {
+                expr(*cond);
+                stmt(*body);
+            }
+            StmtKind::For { init, cond, step, body } => {
+                init.iter().for_each(|s| stmt(*s));
+                cond.iter().for_each(|e| expr(*e));
+                step.iter().for_each(|e| expr(*e));
+                stmt(*body);
+            }
+            StmtKind::Switch { scrutinee, cases } => {
+                expr(*scrutinee);
+                for c in cases {
+                    c.values.iter().for_each(|e| expr(*e));
+                    c.body.iter().for_each(|s| stmt(*s));
+                }
+            }
+            StmtKind::Func(_)
+            | StmtKind::Class(_)
+            | StmtKind::TypeAlias { .. }
+            | StmtKind::Empty
+            | StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Label(_)
+            | StmtKind::Error => {}
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

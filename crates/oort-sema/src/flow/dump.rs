@@ -2,7 +2,7 @@
 //! `--emit=return`, `--emit=reach`): per function, per statement in source order, the
 //! facts at the statement's start. The format is stable; tests pin it.
 
-use super::graph::{Event, FlowGraph};
+use super::graph::FlowGraph;
 use super::{FlowInfo, dataflow, init, null, reach};
 use crate::model::{SemaInfo, VarId};
 use oort_syntax::SourceFile;
@@ -148,6 +148,5 @@ pub fn dump_reach(ast: &Ast, file: &SourceFile, flow: &FlowInfo) -> String {
             let _ = writeln!(out, "  region starts at {line}:{col}");
         }
     }
-    let _ = Event::Nop;
     out
 }

@@ -86,21 +86,6 @@ pub struct FlowGraph {
     pub fall_off: NodeId,
     /// The node of each statement's [`Event::Stmt`], in source order.
     pub stmt_nodes: IndexMap<StmtId, NodeId>,
-    /// Statements inside the branch of an `if` that its constant condition never takes.
-    pub dead_branches: Vec<StmtId>,
-}
-
-impl FlowGraph {
-    /// Predecessor lists (edge kinds included).
-    pub fn predecessors(&self) -> Vec<SmallVec<[(NodeId, EdgeKind); 2]>> {
-        let mut preds = vec![SmallVec::new(); self.nodes.len()];
-        for (i, n) in self.nodes.iter().enumerate() {
-            for &(s, k) in &n.succ {
-                preds[s as usize].push((i as NodeId, k));
-            }
-        }
-        preds
-    }
 }
 
 /// Whether `e` is a constant condition (`true`/`false` with `!`, `&&`, `||`), and its value.
@@ -151,15 +136,7 @@ pub(super) struct Builder<'a> {
 impl<'a> Builder<'a> {
     pub(super) fn build(ast: &'a Ast, sema: &'a SemaInfo, facts: &'a Facts, func: FuncId) -> FlowGraph {
         let decl = ast.func(func);
-        let g = FlowGraph {
-            func,
-            nodes: Vec::new(),
-            entry: 0,
-            exit: 0,
-            fall_off: 0,
-            stmt_nodes: IndexMap::new(),
-            dead_branches: Vec::new(),
-        };
+        let g = FlowGraph { func, nodes: Vec::new(), entry: 0, exit: 0, fall_off: 0, stmt_nodes: IndexMap::new() };
         let mut b = Builder { ast, sema, facts, g, cur: 0, loops: Vec::new(), labels: IndexMap::new(), deferred: None };
         b.g.entry = b.node(Event::Nop, decl.span);
         b.g.exit = b.node(Event::Nop, decl.end_span);
@@ -253,8 +230,6 @@ impl<'a> Builder<'a> {
                     // reachable for warnings, whatever the condition.
                     let (from, dead) = if c { (t, f) } else { (f, t) };
                     self.edge(from, dead, EdgeKind::ReachOnly);
-                    let dead_stmt = if c { *els } else { Some(*then) };
-                    self.g.dead_branches.extend(dead_stmt);
                 }
                 self.cur = t;
                 self.stmt(*then);

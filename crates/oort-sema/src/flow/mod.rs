@@ -163,7 +163,7 @@ pub fn expr_owners(ast: &Ast, sema: &SemaInfo) -> IndexMap<ExprId, FuncId> {
         let mut stack: Vec<ExprId> = Vec::new();
         let mut stmts: Vec<_> = decl.body.clone();
         while let Some(s) = stmts.pop() {
-            crate::flow::walk::stmt_children(ast, s, &mut stmts, &mut stack);
+            ast.stmt(s).kind.for_each_child(|t| stmts.push(t), |e| stack.push(e));
         }
         // Field initializers are in the class's field-init function.
         if let oort_syntax::ast::FuncKind::FieldInit(c) = decl.kind {
@@ -177,74 +177,10 @@ pub fn expr_owners(ast: &Ast, sema: &SemaInfo) -> IndexMap<ExprId, FuncId> {
         }
         while let Some(e) = stack.pop() {
             owners.insert(e, f);
-            crate::flow::walk::expr_children(ast, e, &mut stack);
+            ast.expr(e).kind.for_each_child(|c| stack.push(c));
         }
     }
     owners
-}
-
-pub mod walk {
-    //! Children of AST nodes, without descending into nested functions or classes.
-    use oort_syntax::ast::{Ast, ExprId, ExprKind, StmtId, StmtKind};
-
-    pub fn stmt_children(ast: &Ast, s: StmtId, stmts: &mut Vec<StmtId>, exprs: &mut Vec<ExprId>) {
-        match &ast.stmt(s).kind {
-            StmtKind::Expr(e) | StmtKind::Print(e) | StmtKind::Goto(e) => exprs.push(*e),
-            StmtKind::VarDecl(items) => exprs.extend(items.iter().filter_map(|i| i.init)),
-            StmtKind::Block(b) => stmts.extend(b.iter().copied()),
-            StmtKind::If { cond, then, els } => {
-                exprs.push(*cond);
-                stmts.push(*then);
-                stmts.extend(*els);
-            }
-            StmtKind::While { cond, body } | StmtKind::DoWhile { body, cond } => {
-                exprs.push(*cond);
-                stmts.push(*body);
-            }
-            StmtKind::For { init, cond, step, body } => {
-                stmts.extend(*init);
-                exprs.extend(*cond);
-                exprs.extend(*step);
-                stmts.push(*body);
-            }
-            StmtKind::Return(e) => exprs.extend(*e),
-            StmtKind::Switch { scrutinee, cases } => {
-                exprs.push(*scrutinee);
-                for c in cases {
-                    exprs.extend(c.values.iter().copied());
-                    stmts.extend(c.body.iter().copied());
-                }
-            }
-            StmtKind::Func(_)
-            | StmtKind::Class(_)
-            | StmtKind::TypeAlias { .. }
-            | StmtKind::Empty
-            | StmtKind::Break
-            | StmtKind::Continue
-            | StmtKind::Label(_)
-            | StmtKind::Error => {}
-        }
-    }
-
-    pub fn expr_children(ast: &Ast, e: ExprId, out: &mut Vec<ExprId>) {
-        match &ast.expr(e).kind {
-            ExprKind::Unary(_, a) | ExprKind::As(a, _) | ExprKind::Is(a, _) | ExprKind::Convert(a) => out.push(*a),
-            ExprKind::Binary(_, a, b) => out.extend([*a, *b]),
-            ExprKind::Assign { target, value, .. } => out.extend([*target, *value]),
-            ExprKind::IncDec { target, .. } => out.push(*target),
-            ExprKind::Cond(a, b, c) => out.extend([*a, *b, *c]),
-            ExprKind::Call { callee, args } => {
-                out.push(*callee);
-                out.extend(args.iter().copied());
-            }
-            ExprKind::Index { base, index } => out.extend([*base, *index]),
-            ExprKind::Member { base, .. } => out.push(*base),
-            ExprKind::New { args, .. } => out.extend(args.iter().copied()),
-            ExprKind::NewArray { len, .. } => out.push(*len),
-            ExprKind::ArrayLit(items) => out.extend(items.iter().copied()),
-            _ => {}
-        }
-    }
 }
 
 /// The `return` check: a non-`void` function whose end is reachable is an error
@@ -258,22 +194,21 @@ pub fn check_return(ast: &Ast, sema: &SemaInfo, flow: &FlowInfo) -> Vec<Diagnost
         }
         let reached = dataflow::reachable(g, false);
         if reached[g.fall_off as usize] {
-            let decl = ast.func(f);
-            let what = match decl.name {
-                Some(n) => format!("function `{}`", ast.name(n.sym)),
-                None => "lambda".to_string(),
-            };
-            diags.push(
-                Diagnostic::new(
-                    Code::MissingReturn,
-                    decl.end_span,
-                    format!("{what} can reach its end without returning a value"),
-                )
-                .with_primary_label("missing `return` before here"),
-            );
+            diags.push(missing_return(ast, f));
         }
     }
     diags
+}
+
+/// E0302 for function `f`, at its closing `}`.
+pub fn missing_return(ast: &Ast, f: FuncId) -> Diagnostic {
+    let decl = ast.func(f);
+    let what = match decl.name {
+        Some(n) => format!("function `{}`", ast.name(n.sym)),
+        None => "lambda".to_string(),
+    };
+    Diagnostic::new(Code::MissingReturn, decl.end_span, format!("{what} can reach its end without returning a value"))
+        .with_primary_label("missing `return` before here")
 }
 
 /// Whether variable `v` is one the flow checks track in function `f`: a parameter or
