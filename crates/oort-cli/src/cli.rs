@@ -9,7 +9,7 @@
 //! drops the allowed ones and turns the denied ones into errors before the diagnostics
 //! are rendered and counted.
 
-use crate::{Compiled, compile, default_pipeline, emit, registry, render, stages, stages_help};
+use crate::{Compiled, Optimizations, compile, emit, pipeline, registry, render, stages, stages_help, stop_for};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use oort_ir::{Stop, Unit};
 use oort_syntax::{Code, Diagnostic, Severity, SourceFile};
@@ -61,6 +61,14 @@ struct CompileOpts {
     /// Print the output of a stage instead of running (`--emit=help` lists them).
     #[arg(long, value_name = "STAGE")]
     emit: Option<String>,
+    /// Optimization level: `-O0` runs no optimization pass, `-O1` (the default) the
+    /// default list (constprop, copyprop, peephole, liveness, cleanup).
+    #[arg(short = 'O', value_name = "LEVEL", value_parser = ["0", "1"], conflicts_with = "passes")]
+    opt_level: Option<String>,
+    /// Run exactly these optimization passes, in this order (e.g.
+    /// `--passes=constprop,liveness`; empty for none).
+    #[arg(long, value_name = "PASSES", value_delimiter = ',')]
+    passes: Option<Vec<String>>,
     /// Limit of the VM stack, e.g. `256m`, `64k`, `1g`. Deeper recursion stops with the
     /// runtime error "stack overflow".
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "256m")]
@@ -258,7 +266,18 @@ fn drive(command: Command, out: &mut dyn Write, err: &mut dyn Write, color: bool
         Command::Explain { .. } => unreachable!("handled by main_with"),
     };
     let reg = registry();
-    let pipeline = default_pipeline(&reg);
+    let optimizations = match (&opts.passes, opts.opt_level.as_deref()) {
+        (Some(names), _) => Optimizations::Custom(names.iter().filter(|n| !n.is_empty()).cloned().collect()),
+        (None, Some("0")) => Optimizations::None,
+        (None, _) => Optimizations::Default,
+    };
+    let pipeline = match pipeline(&reg, &optimizations) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return EXIT_USAGE;
+        }
+    };
     if let Some(stage) = &opts.emit {
         if stage == "help" {
             let _ = write!(out, "{}", stages_help(&pipeline));
@@ -288,7 +307,7 @@ fn drive(command: Command, out: &mut dyn Write, err: &mut dyn Write, color: bool
     let Compiled { mut unit, result } = if parse_only {
         Compiled { unit: Unit::parse(source), result: Ok(()) }
     } else {
-        compile(source, &pipeline, opts.emit.as_deref())
+        compile(source, &pipeline, opts.emit.as_deref().map(|s| stop_for(&pipeline, s)))
     };
     apply_lint_levels(&mut unit.diags, &opts.levels);
     // Denied warnings are errors too, though the pipeline ran on past them.
@@ -318,20 +337,16 @@ fn drive(command: Command, out: &mut dyn Write, err: &mut dyn Write, color: bool
     if !run {
         return 0;
     }
-    let file = unit.file;
-    let Some(program) = unit.backend.and_then(|b| b.downcast::<oort_vm::Program>().ok()) else {
-        let _ = writeln!(err, "internal error: no bytecode was produced");
-        return EXIT_INTERNAL;
-    };
+    let file = unit.file.clone();
     let options = oort_vm::VmOptions {
         max_stack: opts.max_stack as usize,
         max_heap: opts.max_heap as usize,
         gc_stress: opts.gc_stress || std::env::var_os("OORT_GC_STRESS").is_some(),
     };
-    let mut vm = match oort_vm::Vm::new(*program, args, options) {
+    let mut vm = match (Compiled { unit, result }).load(args, options) {
         Ok(vm) => vm,
         Err(e) => {
-            let _ = writeln!(err, "internal error: the bytecode was rejected: {e}");
+            let _ = writeln!(err, "internal error: {e}");
             return EXIT_INTERNAL;
         }
     };

@@ -511,6 +511,69 @@ impl Function {
         }
     }
 
+    /// Renumbers the function densely: blocks unreachable from every entry point are
+    /// dropped and the rest numbered in reverse post-order (so `entry` is `bb0`),
+    /// instructions in no block are dropped, and variables that are neither parameters
+    /// nor mentioned by any instruction or terminator are dropped. Every reference
+    /// (successors, labels, operands) is rewritten.
+    pub fn compact(&mut self) {
+        // Blocks.
+        let order = self.reverse_postorder();
+        let mut block_map = vec![None; self.blocks.len()];
+        for (new, &old) in order.iter().enumerate() {
+            block_map[old.index()] = Some(Block(new as u32));
+        }
+        let mut old_blocks: Vec<Option<BlockData>> = std::mem::take(&mut self.blocks).into_iter().map(Some).collect();
+        self.blocks = order.iter().map(|b| old_blocks[b.index()].take().expect("each block once")).collect();
+        for b in &mut self.blocks {
+            for s in b.term.successors_mut() {
+                *s = block_map[s.index()].expect("a successor of a reachable block is reachable");
+            }
+        }
+        self.entry = Block(0);
+        for l in &mut self.labels {
+            l.block = block_map[l.block.index()].expect("label blocks are entry points");
+        }
+        // Instructions, in layout order.
+        let mut old_insts: Vec<Option<InstData>> = std::mem::take(&mut self.insts).into_iter().map(Some).collect();
+        for b in &mut self.blocks {
+            for i in &mut b.insts {
+                self.insts.push(old_insts[i.index()].take().expect("an instruction is in one block"));
+                *i = Inst(self.insts.len() as u32 - 1);
+            }
+        }
+        // Variables.
+        let mut used = vec![false; self.vars.len()];
+        used[..self.params as usize].iter_mut().for_each(|u| *u = true);
+        for inst in &mut self.insts {
+            if let Some(d) = inst.dst {
+                used[d.index()] = true;
+            }
+            inst_uses_mut(&mut inst.op, |v| used[v.index()] = true);
+        }
+        for b in &mut self.blocks {
+            term_uses_mut(&mut b.term, |v| used[v.index()] = true);
+        }
+        let mut var_map = vec![Var(u32::MAX); self.vars.len()];
+        let mut vars = Vec::new();
+        for (i, v) in std::mem::take(&mut self.vars).into_iter().enumerate() {
+            if used[i] {
+                var_map[i] = Var(vars.len() as u32);
+                vars.push(v);
+            }
+        }
+        self.vars = vars;
+        for inst in &mut self.insts {
+            if let Some(d) = &mut inst.dst {
+                *d = var_map[d.index()];
+            }
+            inst_uses_mut(&mut inst.op, |v| *v = var_map[v.index()]);
+        }
+        for b in &mut self.blocks {
+            term_uses_mut(&mut b.term, |v| *v = var_map[v.index()]);
+        }
+    }
+
     /// Predecessor lists of every block (reachable or not).
     pub fn predecessors(&self) -> Vec<Vec<Block>> {
         let mut preds = vec![Vec::new(); self.blocks.len()];
@@ -559,6 +622,82 @@ pub fn inst_uses(op: &Op) -> smallvec::SmallVec<[Var; 4]> {
             smallvec![*obj]
         }
         Op::SetField { obj, value, .. } => smallvec![*obj, *value],
+    }
+}
+
+/// Calls `f` on every variable an instruction reads (the same ones as [`inst_uses`]),
+/// so a pass can rename them.
+pub fn inst_uses_mut(op: &mut Op, mut f: impl FnMut(&mut Var)) {
+    match op {
+        Op::Const(_) | Op::ClosureEnv | Op::MakeLabel(_) | Op::NewObject { .. } => {}
+        Op::Copy(v) | Op::Unary(_, _, v) | Op::ToStr(_, v) | Op::Print(v) => f(v),
+        Op::Convert { src, .. } => f(src),
+        Op::Binary(_, _, a, b) | Op::StrConcat(a, b) => {
+            f(a);
+            f(b)
+        }
+        Op::StrEq { lhs, rhs, .. } => {
+            f(lhs);
+            f(rhs)
+        }
+        Op::Call { callee, args } => {
+            callee_uses_mut(callee, &mut f);
+            args.iter_mut().for_each(f);
+        }
+        Op::NewArray { len, .. } => f(len),
+        Op::ArrayGet { array, index, .. } => {
+            f(array);
+            f(index)
+        }
+        Op::ArraySet { array, index, value, .. } => {
+            f(array);
+            f(index);
+            f(value)
+        }
+        Op::ArrayLen(a) | Op::StrLen(a) => f(a),
+        Op::StrIndex { string, index } => {
+            f(string);
+            f(index)
+        }
+        Op::Substring { string, from, to } => {
+            f(string);
+            f(from);
+            f(to)
+        }
+        Op::NewEnv { parent, .. } => parent.iter_mut().for_each(f),
+        Op::EnvUp { env, .. } | Op::EnvGet { env, .. } => f(env),
+        Op::EnvSet { env, value, .. } => {
+            f(env);
+            f(value)
+        }
+        Op::NewClosure { env, .. } => env.iter_mut().for_each(f),
+        Op::GetField { obj, .. } | Op::InstanceOf { obj, .. } | Op::Cast { obj, .. } | Op::NullCheck(obj) => f(obj),
+        Op::SetField { obj, value, .. } => {
+            f(obj);
+            f(value)
+        }
+    }
+}
+
+fn callee_uses_mut(callee: &mut Callee, f: &mut impl FnMut(&mut Var)) {
+    match callee {
+        Callee::Direct { env: Some(e), .. } => f(e),
+        Callee::Closure(c) => f(c),
+        _ => {}
+    }
+}
+
+/// Calls `f` on every variable a terminator reads.
+pub fn term_uses_mut(term: &mut Terminator, mut f: impl FnMut(&mut Var)) {
+    match term {
+        Terminator::Jump(_) | Terminator::Unreachable | Terminator::Return(None) => {}
+        Terminator::Branch { cond, .. } => f(cond),
+        Terminator::Switch { value, .. } => f(value),
+        Terminator::Return(Some(x)) | Terminator::Goto(x) => f(x),
+        Terminator::TailCall { callee, args } => {
+            callee_uses_mut(callee, &mut f);
+            args.iter_mut().for_each(f);
+        }
     }
 }
 

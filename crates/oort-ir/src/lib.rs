@@ -5,6 +5,7 @@
 //! Architecture invariant: the IR knows nothing about bytecode or machine code. The
 //! verifier states the IR's invariants; every pass must leave a module it accepts.
 
+pub mod dataflow;
 pub mod ir;
 pub mod liveness;
 pub mod lower;

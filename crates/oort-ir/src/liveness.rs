@@ -1,7 +1,8 @@
 //! Liveness of IR variables: which variables may be read later, by backward dataflow over
 //! the control-flow graph (every entry point included, so label blocks too).
 
-use crate::ir::{Block, Callee, Function, Inst, Terminator, Var, inst_uses};
+use crate::dataflow::{Analysis, Direction, solve};
+use crate::ir::{Block, Callee, Function, Inst, Op, Terminator, Var, inst_uses};
 use smallvec::SmallVec;
 
 /// A set of variables of one function (a bit set).
@@ -77,6 +78,54 @@ fn step_back(live: &mut VarSet, f: &Function, i: Inst) {
     }
 }
 
+/// Whether an instruction is a call of Oort code (a function, closure or method), as
+/// opposed to a built-in: the points where the running activation is suspended.
+pub fn is_user_call(op: &Op) -> bool {
+    matches!(op, Op::Call { callee, .. } if !matches!(callee, Callee::Builtin(_)))
+}
+
+/// The backward liveness analysis. With `pinned`, those variables are also read at
+/// every point where the activation is suspended or left (a call of Oort code, `ret`,
+/// `goto`, a tail call): what the optimizer must assume when the activation can be
+/// resumed later with its variables as they are then (LANGUAGE.md §6, re-entry).
+pub struct LiveAnalysis<'a> {
+    pub pinned: Option<&'a VarSet>,
+}
+
+impl Analysis for LiveAnalysis<'_> {
+    type State = VarSet;
+    const DIRECTION: Direction = Direction::Backward;
+
+    fn bottom(&self, f: &Function) -> VarSet {
+        VarSet::new(f.vars.len())
+    }
+
+    fn join(&self, into: &mut VarSet, from: &VarSet) -> bool {
+        into.union_with(from)
+    }
+
+    fn inst(&self, live: &mut VarSet, f: &Function, i: Inst) {
+        step_back(live, f, i);
+        if let Some(p) = self.pinned
+            && is_user_call(&f.inst(i).op)
+        {
+            live.union_with(p);
+        }
+    }
+
+    fn term(&self, live: &mut VarSet, f: &Function, b: Block) {
+        let term = &f.block(b).term;
+        for v in term_uses(term) {
+            live.insert(v);
+        }
+        if let Some(p) = self.pinned
+            && term.successors().is_empty()
+        {
+            live.union_with(p);
+        }
+    }
+}
+
 /// Which variables are live at the start and at the end of every block (indexed by
 /// block).
 #[derive(Clone, Debug)]
@@ -86,59 +135,24 @@ pub struct Liveness {
 }
 
 impl Liveness {
-    /// Solves the dataflow equations for `f`.
+    /// Solves plain liveness for `f`.
     pub fn compute(f: &Function) -> Liveness {
-        let n = f.vars.len();
-        // Per block: variables read before being written (gen), and written (kill).
-        let mut gen_ = vec![VarSet::new(n); f.blocks.len()];
-        let mut kill = vec![VarSet::new(n); f.blocks.len()];
-        for (b, data) in f.blocks.iter().enumerate() {
-            for v in term_uses(&data.term) {
-                gen_[b].insert(v);
-            }
-            for &i in data.insts.iter().rev() {
-                step_back(&mut gen_[b], f, i);
-                if let Some(d) = f.inst(i).dst {
-                    kill[b].insert(d);
-                }
-            }
-        }
-        let order = f.reverse_postorder();
-        let mut live_in = vec![VarSet::new(n); f.blocks.len()];
-        let mut live_out = vec![VarSet::new(n); f.blocks.len()];
-        loop {
-            let mut changed = false;
-            for &b in order.iter().rev() {
-                let mut o = VarSet::new(n);
-                for s in f.block(b).term.successors() {
-                    o.union_with(&live_in[s.index()]);
-                }
-                let mut i = o.clone();
-                for (w, (kw, gw)) in i.0.iter_mut().zip(kill[b.index()].0.iter().zip(&gen_[b.index()].0)) {
-                    *w = (*w & !kw) | gw;
-                }
-                changed |= live_in[b.index()] != i;
-                live_in[b.index()] = i;
-                live_out[b.index()] = o;
-            }
-            if !changed {
-                break;
-            }
-        }
-        Liveness { live_in, live_out }
+        let analysis = LiveAnalysis { pinned: None };
+        let results = solve(&analysis, f);
+        let live_in = (0..f.blocks.len()).map(|b| results.exit(&analysis, f, Block(b as u32))).collect();
+        Liveness { live_in, live_out: results.entry }
     }
 
     /// The variables live just after each instruction of block `b`, in block order.
     pub fn after_each(&self, f: &Function, b: Block) -> Vec<VarSet> {
-        let data = f.block(b);
+        let analysis = LiveAnalysis { pinned: None };
         let mut live = self.live_out[b.index()].clone();
-        for v in term_uses(&data.term) {
-            live.insert(v);
-        }
-        let mut res = vec![VarSet::new(0); data.insts.len()];
-        for (k, &i) in data.insts.iter().enumerate().rev() {
+        analysis.term(&mut live, f, b);
+        let insts = &f.block(b).insts;
+        let mut res = vec![VarSet::new(0); insts.len()];
+        for (k, &i) in insts.iter().enumerate().rev() {
             res[k] = live.clone();
-            step_back(&mut live, f, i);
+            analysis.inst(&mut live, f, i);
         }
         res
     }

@@ -322,3 +322,73 @@ pub fn write_term(s: &mut String, t: &Terminator) {
         Terminator::Unreachable => s.push_str("unreachable"),
     }
 }
+
+/// The module's control-flow graphs as one Graphviz `dot` graph (`--emit=cfg`): a
+/// cluster per function, a box per reachable block listing its instructions and
+/// terminator, an edge per successor (branch edges labelled `T`/`F`, switch edges with
+/// their case value), and label blocks (entry points besides `entry`) drawn bold with
+/// the label's name. Render with `dot -Tsvg`.
+pub fn module_to_dot(m: &Module) -> String {
+    let mut s = String::from("digraph oort {\n    node [shape=box, fontname=\"monospace\"];\n");
+    for (i, f) in m.funcs.iter().enumerate() {
+        let fi = FnIdx(i as u32);
+        let _ = writeln!(s, "    subgraph cluster_{fi} {{");
+        let _ = writeln!(s, "        label=\"{}\";", dot_escape(&format!("{fi} {}", f.name)));
+        for b in f.reverse_postorder() {
+            let data = f.block(b);
+            let mut text = String::new();
+            let label = f.labels.iter().find(|l| l.block == b);
+            match label {
+                Some(l) => {
+                    let _ = writeln!(text, "{b} (@{}):", l.name);
+                }
+                None => {
+                    let _ = writeln!(text, "{b}:");
+                }
+            }
+            for &inst in &data.insts {
+                text.push_str("    ");
+                write_inst(&mut text, f.inst(inst));
+                text.push('\n');
+            }
+            text.push_str("    ");
+            write_term(&mut text, &data.term);
+            text.push('\n');
+            let style = if label.is_some() { ", style=bold" } else { "" };
+            let _ = writeln!(s, "        {fi}_{b} [label=\"{}\"{style}];", dot_escape(&text));
+            let edges: Vec<(Block, String)> = match &data.term {
+                Terminator::Branch { then, els, .. } => vec![(*then, "T".into()), (*els, "F".into())],
+                Terminator::Switch { cases, default, .. } => cases
+                    .iter()
+                    .map(|(v, t)| (*t, v.to_string()))
+                    .chain(std::iter::once((*default, "default".to_string())))
+                    .collect(),
+                t => t.successors().into_iter().map(|t| (t, String::new())).collect(),
+            };
+            for (t, l) in edges {
+                if l.is_empty() {
+                    let _ = writeln!(s, "        {fi}_{b} -> {fi}_{t};");
+                } else {
+                    let _ = writeln!(s, "        {fi}_{b} -> {fi}_{t} [label=\"{l}\"];");
+                }
+            }
+        }
+        s.push_str("    }\n");
+    }
+    s.push_str("}\n");
+    s
+}
+
+/// Escapes text for a dot string, lines left-aligned (`\l`).
+fn dot_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\l"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,70 @@
+//! `liveness`: dead-store and dead-temporary elimination on the liveness analysis
+//! ([`oort_ir::liveness::LiveAnalysis`]).
+//!
+//! An instruction whose result is read by no later instruction on any path, and that has
+//! no other effect ([`oort_ir::has_side_effect`]: no call, store, allocation that can
+//! fail, or possible runtime error), is removed. Walking each block backwards removes a
+//! whole chain of dead temporaries at once; the analysis is re-solved until nothing more
+//! dies (a removal can kill values in earlier blocks).
+//!
+//! Re-entry: in a function whose activation can be resumed ([`crate::facts::resumable`]),
+//! the activation's variables count as read wherever it is suspended or left (calls of
+//! Oort code, `ret`, `goto`, tail calls), so a store the resumed code could see stays.
+
+use crate::facts::{ModuleFacts, activation_vars, resumable, too_big};
+use oort_ir::dataflow::{Analysis, solve};
+use oort_ir::liveness::LiveAnalysis;
+use oort_ir::{Block, Function, Inst, Module, has_side_effect};
+
+/// Runs the pass over every function; returns how many instructions it removed.
+pub fn run(m: &mut Module) -> usize {
+    let facts = ModuleFacts::compute(m);
+    let mut removed = 0;
+    for f in &mut m.funcs {
+        if !too_big(f) {
+            removed += run_function(&facts, f);
+        }
+    }
+    removed
+}
+
+fn run_function(facts: &ModuleFacts, f: &mut Function) -> usize {
+    let pinned = resumable(facts, f).then(|| activation_vars(f));
+    let analysis = LiveAnalysis { pinned: pinned.as_ref() };
+    let mut total = 0;
+    loop {
+        let results = solve(&analysis, f);
+        let mut dead: Vec<Inst> = Vec::new();
+        for b in 0..f.blocks.len() {
+            let b = Block(b as u32);
+            if !results.reached[b.index()] {
+                continue;
+            }
+            let mut live = results.entry[b.index()].clone();
+            analysis.term(&mut live, f, b);
+            for &i in f.block(b).insts.iter().rev() {
+                let inst = f.inst(i);
+                if let Some(d) = inst.dst
+                    && !live.contains(d)
+                    && !has_side_effect(&inst.op)
+                {
+                    dead.push(i);
+                    continue;
+                }
+                analysis.inst(&mut live, f, i);
+            }
+        }
+        if dead.is_empty() {
+            return total;
+        }
+        total += dead.len();
+        let mut is_dead = vec![false; f.insts.len()];
+        for i in dead {
+            is_dead[i.index()] = true;
+        }
+        for b in 0..f.blocks.len() {
+            let block = &mut f.blocks[b];
+            block.insts.retain(|i| !is_dead[i.index()]);
+        }
+    }
+}
