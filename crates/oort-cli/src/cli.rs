@@ -83,6 +83,9 @@ struct CompileOpts {
     /// After the run, print the garbage collector's statistics to stderr.
     #[arg(long)]
     gc_stats: bool,
+    /// After the run, print the number of bytecode instructions executed to stderr.
+    #[arg(long)]
+    count_instrs: bool,
     /// Silence warnings with code CODE (`warnings`: every warning). Repeatable.
     #[arg(short = 'A', long = "allow", value_name = "CODE", value_parser = parse_lint)]
     allow: Vec<Lint>,
@@ -342,6 +345,7 @@ fn drive(command: Command, out: &mut dyn Write, err: &mut dyn Write, color: bool
         max_stack: opts.max_stack as usize,
         max_heap: opts.max_heap as usize,
         gc_stress: opts.gc_stress || std::env::var_os("OORT_GC_STRESS").is_some(),
+        count_instructions: opts.count_instrs,
     };
     let mut vm = match (Compiled { unit, result }).load(args, options) {
         Ok(vm) => vm,
@@ -355,6 +359,9 @@ fn drive(command: Command, out: &mut dyn Write, err: &mut dyn Write, color: bool
     let _ = out.flush();
     if opts.gc_stats {
         let _ = write!(err, "{}", gc_stats_text(&vm.gc_stats(), start.elapsed()));
+    }
+    if opts.count_instrs {
+        let _ = writeln!(err, "instructions executed: {}", vm.instructions_executed());
     }
     match result {
         Ok(()) => 0,

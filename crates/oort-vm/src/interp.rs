@@ -43,7 +43,7 @@ use crate::heap::{
 };
 use crate::verify::{VerifyError, verify};
 
-/// VM limits and garbage-collector settings.
+/// VM limits, garbage-collector settings and the instruction counter.
 #[derive(Clone, Debug)]
 pub struct VmOptions {
     /// Bytes of VM stack (registers plus frame records); default 256 MiB.
@@ -54,11 +54,15 @@ pub struct VmOptions {
     /// Collect at every allocation (to test the collector; in debug builds each collection
     /// also checks every reference it traces). Default off.
     pub gc_stress: bool,
+    /// Count every bytecode instruction the interpreter dispatches ([`Vm::instructions_executed`]).
+    /// Default off. Free when off: the dispatch loop is compiled twice, with and without
+    /// the counter, and [`Vm::run`] picks one at entry.
+    pub count_instructions: bool,
 }
 
 impl Default for VmOptions {
     fn default() -> Self {
-        VmOptions { max_stack: 256 << 20, max_heap: 4 << 30, gc_stress: false }
+        VmOptions { max_stack: 256 << 20, max_heap: 4 << 30, gc_stress: false, count_instructions: false }
     }
 }
 
@@ -178,6 +182,8 @@ pub struct Vm {
     loaded: Loaded,
     options: VmOptions,
     start: Instant,
+    /// Instructions dispatched by all runs so far (with [`VmOptions::count_instructions`]).
+    executed: u64,
 }
 
 impl std::fmt::Debug for Vm {
@@ -732,6 +738,7 @@ impl Vm {
             loaded: Loaded { consts, interned, arg_strings, ref_regs, temp_regs, label_names, classes },
             options,
             start: Instant::now(),
+            executed: 0,
         })
     }
 
@@ -754,6 +761,15 @@ impl Vm {
         unsafe { collect_garbage(&mut self.heap, &self.loaded, &self.frames, rp, 0) }
     }
 
+    /// The number of bytecode instructions dispatched by the runs of this VM so far,
+    /// counted only with [`VmOptions::count_instructions`] (else 0). Every dispatch counts
+    /// once, whatever it does: the instruction that fails with a runtime error is counted,
+    /// and so are calls, returns and `goto`s; work done outside the dispatch loop (garbage
+    /// collection, moving frames to the heap, resuming a continuation) adds nothing.
+    pub fn instructions_executed(&self) -> u64 {
+        self.executed
+    }
+
     /// The loaded program.
     pub fn program(&self) -> &Program {
         &self.program
@@ -767,6 +783,15 @@ impl Vm {
     /// Run the entry function to completion, writing `print` output to `out`. The caller
     /// flushes `out` (also before reporting an error).
     pub fn run(&mut self, out: &mut dyn Write) -> Result<(), RuntimeError> {
+        // Two instances of the interpreter: the one without the counter has no trace of it.
+        if self.options.count_instructions { self.execute::<true>(out) } else { self.execute::<false>(out) }
+    }
+
+    /// [`Vm::run`], with (`COUNT`) or without the instruction counter. With it, every
+    /// dispatch increments a local counter, added to [`Vm::instructions_executed`] when the
+    /// run ends (normally or by a runtime error); without it, the loop is the uncounted one.
+    #[inline(never)]
+    fn execute<const COUNT: bool>(&mut self, out: &mut dyn Write) -> Result<(), RuntimeError> {
         let nslots = self.options.max_stack / 8;
         let stack_error = || RuntimeError {
             message: format!(
@@ -785,7 +810,7 @@ impl Vm {
         let nframes = self.options.max_stack / FRAME_BYTES + 1;
         self.frames.clear();
         self.frames.try_reserve_exact(nframes).map_err(|_| stack_error())?;
-        let Vm { program, heap, regs, frames, loaded, options, start } = self;
+        let Vm { program, heap, regs, frames, loaded, options, start, executed } = self;
         let program: &Program = program;
         let loaded: &Loaded = loaded;
         let consts: &Vec<Vec<u64>> = &loaded.consts;
@@ -807,6 +832,9 @@ impl Vm {
         // pointer so the dispatch loop needs no code base (see `pc!`).
         let mut ip: *const Instr = func.code.as_ptr();
         let mut buf: Vec<u8> = Vec::new();
+        // Dispatches so far in this run (only with `COUNT`); every exit from the loop goes
+        // through `finish!`, which adds it to the VM's total.
+        let mut count: u64 = 0;
 
         let entry_regs = func.nregs as usize;
         if entry_regs > nslots || entry_regs * 8 + FRAME_BYTES > max_stack {
@@ -827,10 +855,19 @@ impl Vm {
                 ip.offset_from(func.code.as_ptr()) as usize
             };
         }
+        // Leaves the run with `result`, adding this run's dispatches to the VM's total.
+        macro_rules! finish {
+            ($result:expr) => {{
+                if COUNT {
+                    *executed += count;
+                }
+                return $result;
+            }};
+        }
         macro_rules! fail {
             ($($t:tt)*) => {{
                 let (line, col) = func.spans.get(pc!() - 1).copied().unwrap_or((0, 0));
-                return Err(RuntimeError { message: format!($($t)*), line, col });
+                finish!(Err(RuntimeError { message: format!($($t)*), line, col }));
             }};
         }
         macro_rules! alloc {
@@ -1000,7 +1037,7 @@ impl Vm {
                 if len == 1 {
                     std::hint::cold_path();
                     if bottom_cont == 0 {
-                        return Ok(());
+                        finish!(Ok(()));
                     }
                     leave(loaded, &done);
                     resume(loaded, frames, &mut bottom_cont, val);
@@ -1071,6 +1108,9 @@ impl Vm {
             let instr = unsafe { *ip };
             // SAFETY: as above, at most one past the end of the code.
             ip = unsafe { ip.add(1) };
+            if COUNT {
+                count += 1;
+            }
             // SAFETY: register accesses `reg!(r)` touch `regs[base + r]`; the verifier
             // guarantees `r < nregs` of the running function and every call checks
             // `base + nregs <= regs.len()` before entering a frame, and `regs` is never

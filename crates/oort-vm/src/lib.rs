@@ -21,7 +21,10 @@
 //!   mark stack; roots described in [`interp`]); it collects when the bytes allocated since
 //!   the last collection pass `max(4 MiB, live bytes)`, fails with "out of memory" past
 //!   [`VmOptions::max_heap`], collects at every allocation with [`VmOptions::gc_stress`], and
-//!   reports [`heap::GcStats`] ([`Vm::gc_stats`]).
+//!   reports [`heap::GcStats`] ([`Vm::gc_stats`]);
+//! - with [`VmOptions::count_instructions`] the interpreter counts the instructions it
+//!   dispatches ([`Vm::instructions_executed`]); the dispatch loop is compiled twice, with
+//!   and without the counter, so it costs nothing when off.
 //!
 //! Printing: code generators emit `tostr.<type>` (also used for `str (v)`) followed by
 //! `print`, which writes a string and a newline.

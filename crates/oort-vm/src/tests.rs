@@ -1333,3 +1333,151 @@ fn bench_alloc() {
     assert_eq!(r.unwrap_err().message, "division by zero");
     eprintln!("10^7-node retained list: {:?}; {:?}", start.elapsed(), vm.gc_stats());
 }
+
+// ---------------------------------------------------------------------------------------
+// Instruction counting (`VmOptions::count_instructions`)
+
+/// Runs `p` with the instruction counter (and with GC stress if `stress`); returns the
+/// output, the result and the count.
+fn run_counted(p: Program, stress: bool) -> (String, Result<(), RuntimeError>, u64) {
+    let options = VmOptions { count_instructions: true, gc_stress: stress, ..VmOptions::default() };
+    let (out, r, vm) = run_vm(p, options);
+    (out, r, vm.instructions_executed())
+}
+
+/// A counted loop, then a call: `for (i := 0; i < 3; i++) {}  print double (20);`.
+fn loop_and_call_program() -> Program {
+    let mut pb = ProgramBuilder::new("t.oort");
+    let double = pb.declare("double");
+    let mut f = FunctionBuilder::new("double", &[Value]);
+    let x = f.param(0);
+    f.emit(Instr::AddI32 { dst: x, a: x, b: x });
+    f.emit(Instr::Ret { src: x });
+    pb.define(double, f.finish().unwrap());
+
+    let mut m = FunctionBuilder::new("main", &[]);
+    let r = m.alloc_reg(Value);
+    let w = m.alloc_window(&[Value]);
+    for_loop(&mut m, 3, |_, _| {});
+    m.load_i32(Reg(w.0 + 1), 20);
+    m.emit(Instr::LoadNull { dst: w });
+    m.emit(Instr::CallDirect { dst: r, func: double, base: w, nargs: 1 });
+    print(&mut m, r, ElemKind::I32);
+    m.emit(Instr::RetVoid {});
+    let main = pb.add(m.finish().unwrap());
+    pb.finish(main).unwrap()
+}
+
+#[test]
+fn counts_every_dispatched_instruction() {
+    // main: 3 (ldi i, lim, one) + 3 iterations × 4 (lt, jf, add, jmp) + 2 (lt, jf: exit)
+    //       + 3 (ldi, ldnull, calld) + 2 (tostr, print) + 1 (ret) = 23;
+    // double: 2 (add, ret). Total 25.
+    for stress in [false, true] {
+        let (out, r, n) = run_counted(loop_and_call_program(), stress);
+        r.unwrap();
+        assert_eq!(out, "40\n");
+        assert_eq!(n, 25, "gc stress {stress}");
+    }
+    // Off by default: nothing is counted.
+    let (out, r, vm) = run_vm(loop_and_call_program(), VmOptions::default());
+    r.unwrap();
+    assert_eq!(out, "40\n");
+    assert_eq!(vm.instructions_executed(), 0);
+    // The count is the VM's total over its runs.
+    let options = VmOptions { count_instructions: true, ..VmOptions::default() };
+    let mut vm = Vm::new(loop_and_call_program(), vec![], options).unwrap();
+    vm.run(&mut Vec::new()).unwrap();
+    vm.run(&mut Vec::new()).unwrap();
+    assert_eq!(vm.instructions_executed(), 50);
+}
+
+#[test]
+fn counts_up_to_and_including_a_failing_instruction() {
+    // main: ldnull, ldi, calld (3); f: ldi, div (2), which fails.
+    let mut pb = ProgramBuilder::new("t.oort");
+    let f = pb.declare("f");
+    let mut b = FunctionBuilder::new("f", &[Value]);
+    let (k, d) = (b.alloc_reg(Value), b.alloc_reg(Value));
+    b.load_i32(k, 1);
+    b.set_span(2, 5);
+    b.emit(Instr::DivI32 { dst: d, a: k, b: b.param(0) });
+    b.emit(Instr::Ret { src: d });
+    pb.define(f, b.finish().unwrap());
+    let mut m = FunctionBuilder::new("main", &[]);
+    let r = m.alloc_reg(Value);
+    let w = m.alloc_window(&[Value]);
+    m.emit(Instr::LoadNull { dst: w });
+    m.load_i32(Reg(w.0 + 1), 0);
+    m.emit(Instr::CallDirect { dst: r, func: f, base: w, nargs: 1 });
+    m.emit(Instr::RetVoid {});
+    let main = pb.add(m.finish().unwrap());
+    let (_, r, n) = run_counted(pb.finish(main).unwrap(), false);
+    assert_eq!(r, Err(RuntimeError { message: "division by zero".into(), line: 2, col: 5 }));
+    assert_eq!(n, 5);
+}
+
+/// A generator-style program over label values: `g` takes the value of its label `again`
+/// (moving `main` and itself to the heap) and returns it; `main` jumps to it twice, which
+/// re-enters `g`'s activation alone, and `g` returns again through its continuation into
+/// `main` (frame-stack underflow). In between, `main` calls `h` from its heap frame.
+fn generator_program() -> Program {
+    let mut pb = ProgramBuilder::new("t.oort");
+    let g = pb.declare("g");
+    let h = pb.declare("h");
+
+    let mut b = FunctionBuilder::new("g", &[]);
+    let l = b.alloc_reg(Ref);
+    b.mark_shared(l);
+    let again = b.new_label();
+    let label = b.add_entry_label("again", again);
+    b.emit(Instr::MakeLabel { dst: l, label });
+    b.emit(Instr::Ret { src: l });
+    b.bind(again);
+    b.emit(Instr::Ret { src: l });
+    pb.define(g, b.finish().unwrap());
+
+    let mut b = FunctionBuilder::new("h", &[Value]);
+    b.emit(Instr::Ret { src: b.param(0) });
+    pb.define(h, b.finish().unwrap());
+
+    let mut m = FunctionBuilder::new("main", &[]);
+    let (i, lim, one, c, t) =
+        (m.alloc_reg(Value), m.alloc_reg(Value), m.alloc_reg(Value), m.alloc_reg(Value), m.alloc_reg(Value));
+    m.mark_shared(i);
+    let lv = m.alloc_reg(Ref);
+    let w = m.alloc_window(&[]);
+    let w2 = m.alloc_window(&[Value]);
+    m.load_i32(i, 0);
+    m.load_i32(lim, 2);
+    m.load_i32(one, 1);
+    m.emit(Instr::LoadNull { dst: w });
+    m.emit(Instr::CallDirect { dst: lv, func: g, base: w, nargs: 0 });
+    let end = m.new_label();
+    m.emit(Instr::LtI32 { dst: c, a: i, b: lim });
+    m.jump_if_not(c, end);
+    m.emit(Instr::AddI32 { dst: i, a: i, b: one });
+    m.emit(Instr::LoadNull { dst: w2 });
+    m.emit(Instr::Move { dst: Reg(w2.0 + 1), src: i });
+    m.emit(Instr::CallDirect { dst: t, func: h, base: w2, nargs: 1 });
+    m.emit(Instr::Goto { src: lv });
+    m.bind(end);
+    print(&mut m, i, ElemKind::I32);
+    m.emit(Instr::RetVoid {});
+    let main = pb.add(m.finish().unwrap());
+    pb.finish(main).unwrap()
+}
+
+#[test]
+fn counts_through_labels_and_continuations() {
+    // main: 3 ldi + ldnull + calld = 5; g: mklabel, ret = 2                      (7)
+    // twice: main: lt, jf, add, ldnull, move, calld, goto = 7; h: ret = 1;
+    //        g (re-entered at `again`): ret = 1, resuming main                  (+18)
+    // main: lt, jf (exit), tostr, print, ret = 5                                (+5)
+    for stress in [false, true] {
+        let (out, r, n) = run_counted(generator_program(), stress);
+        r.unwrap();
+        assert_eq!(out, "2\n");
+        assert_eq!(n, 30, "gc stress {stress}");
+    }
+}
