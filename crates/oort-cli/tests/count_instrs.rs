@@ -19,6 +19,7 @@ fn run(name: &str, source: &str, flags: &[&str]) -> (u8, String, String) {
     (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
 }
 
+/// At `-O0`:
 /// ```text
 /// 0000  ldi          r0, 6
 /// 0001  mov          r1, r0
@@ -28,17 +29,21 @@ fn run(name: &str, source: &str, flags: &[&str]) -> (u8, String, String) {
 /// 0005  print        r4
 /// 0006  retv
 /// ```
+/// At `-O1` constant propagation leaves `ldi r0, 42; tostr.i32; print; retv`.
 const STRAIGHT: &str = "x := 6;\nprint x * 7;\n";
 
 #[test]
 fn prints_the_count_after_the_run() {
-    let (code, out, err) = run("count_straight.oort", STRAIGHT, &["--count-instrs"]);
+    let (code, out, err) = run("count_straight.oort", STRAIGHT, &["--count-instrs", "-O0"]);
     assert_eq!((code, out.as_str(), err.as_str()), (0, "42\n", "instructions executed: 7\n"));
+    let (code, out, err) = run("count_straight.oort", STRAIGHT, &["--count-instrs"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "42\n", "instructions executed: 4\n"));
     // Nothing without the flag.
     let (code, out, err) = run("count_straight.oort", STRAIGHT, &[]);
     assert_eq!((code, out.as_str(), err.as_str()), (0, "42\n", ""));
 }
 
+/// At `-O0`:
 /// ```text
 /// main: ldi, mov, mov, calld, tostr, print     6   f (5): ldi, div, ret   3
 ///       ldi, mov, mov, calld                   4   f (0): ldi, div        2 (fails)
@@ -47,7 +52,7 @@ const FAILING: &str = "f (n: int32) -> int32 {\n    return 10 / n;\n}\nprint f (
 
 #[test]
 fn prints_the_count_after_a_runtime_error() {
-    let (code, out, err) = run("count_failing.oort", FAILING, &["--count-instrs"]);
+    let (code, out, err) = run("count_failing.oort", FAILING, &["--count-instrs", "-O0"]);
     assert_eq!((code, out.as_str()), (oort_cli::cli::EXIT_RUNTIME, "2\n"));
     let mut lines = err.lines();
     assert_eq!(lines.next(), Some("instructions executed: 15"), "{err}");
