@@ -70,13 +70,20 @@ pub enum Optimizations {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownPass {
     pub name: String,
+    /// Whether a pass of that name exists (but is not an optimization pass).
+    pub required: bool,
     /// The optimization passes there are.
     pub valid: Vec<&'static str>,
 }
 
 impl std::fmt::Display for UnknownPass {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "unknown optimization pass `{}`; valid passes: {}", self.name, self.valid.join(", "))
+        if self.required {
+            write!(f, "`{}` is not an optimization pass (it always runs)", self.name)?;
+        } else {
+            write!(f, "unknown optimization pass `{}`", self.name)?;
+        }
+        write!(f, "; valid passes: {}", self.valid.join(", "))
     }
 }
 
@@ -112,7 +119,13 @@ pub fn pipeline(reg: &Registry, opt: &Optimizations) -> Result<Pipeline, Unknown
     for name in &opts {
         match reg.get(name) {
             Some(pass) if pass.kind() == PassKind::Optimization => p.push(pass),
-            _ => return Err(UnknownPass { name: name.clone(), valid: optimization_passes(reg) }),
+            other => {
+                return Err(UnknownPass {
+                    name: name.clone(),
+                    required: other.is_some(),
+                    valid: optimization_passes(reg),
+                });
+            }
         }
     }
     // Graph IR → register bytecode, the VM's input. Last: it consumes the IR.

@@ -7,14 +7,19 @@
 //! whole chain of dead temporaries at once; the analysis is re-solved until nothing more
 //! dies (a removal can kill values in earlier blocks).
 //!
+//! Then copies out of temporaries are coalesced: `t = op …; x = copy t`, with the copy
+//! right after the definition and no other read of `t` anywhere, becomes `x = op …`
+//! (the usual shape of an assignment `x = a + b` or `x++` as lowered). Calls are left
+//! alone: a call's result is written when it returns, which may be more than once.
+//!
 //! Re-entry: in a function whose activation can be resumed ([`crate::facts::resumable`]),
 //! the activation's variables count as read wherever it is suspended or left (calls of
 //! Oort code, `ret`, `goto`, tail calls), so a store the resumed code could see stays.
 
 use crate::facts::{ModuleFacts, activation_vars, resumable, too_big};
 use oort_ir::dataflow::{Analysis, solve};
-use oort_ir::liveness::LiveAnalysis;
-use oort_ir::{Block, Function, Inst, Module, has_side_effect};
+use oort_ir::liveness::{LiveAnalysis, term_uses};
+use oort_ir::{Block, Function, Inst, Module, Op, has_side_effect, inst_uses};
 
 /// Runs the pass over every function; returns how many instructions it removed.
 pub fn run(m: &mut Module) -> usize {
@@ -29,6 +34,50 @@ pub fn run(m: &mut Module) -> usize {
 }
 
 fn run_function(facts: &ModuleFacts, f: &mut Function) -> usize {
+    remove_dead(facts, f) + coalesce(f)
+}
+
+/// Coalesces `t = op; x = copy t` into `x = op` where `t` is read nowhere else.
+fn coalesce(f: &mut Function) -> usize {
+    let mut reads = vec![0u32; f.vars.len()];
+    for b in &f.blocks {
+        for &i in &b.insts {
+            for v in inst_uses(&f.inst(i).op) {
+                reads[v.index()] += 1;
+            }
+        }
+        for v in term_uses(&b.term) {
+            reads[v.index()] += 1;
+        }
+    }
+    let mut gone = vec![false; f.insts.len()];
+    let mut count = 0;
+    for b in 0..f.blocks.len() {
+        let insts = &f.blocks[b].insts;
+        for k in 1..insts.len() {
+            let (def, copy) = (insts[k - 1], insts[k]);
+            let (Some(t), Some(x)) = (f.inst(def).dst, f.inst(copy).dst) else { continue };
+            if f.inst(copy).op == Op::Copy(t)
+                && t != x
+                && reads[t.index()] == 1
+                && t.index() >= f.params as usize
+                && f.var_ty(t) == f.var_ty(x)
+                && !matches!(f.inst(def).op, Op::Call { .. })
+                && !gone[def.index()]
+            {
+                f.insts[def.index()].dst = Some(x);
+                gone[copy.index()] = true;
+                count += 1;
+            }
+        }
+    }
+    for b in &mut f.blocks {
+        b.insts.retain(|i| !gone[i.index()]);
+    }
+    count
+}
+
+fn remove_dead(facts: &ModuleFacts, f: &mut Function) -> usize {
     let pinned = resumable(facts, f).then(|| activation_vars(f));
     let analysis = LiveAnalysis { pinned: pinned.as_ref() };
     let mut total = 0;
