@@ -40,6 +40,8 @@
 pub mod cli;
 pub mod render;
 
+/// The graph IR, for passes of your own.
+pub use oort_ir as ir;
 pub use oort_ir::{Pass, PassKind, Pipeline, Registry, RunOptions, Stop, Unit};
 pub use oort_syntax::{Diagnostic, SourceFile};
 pub use oort_vm::{RuntimeError, VmOptions};

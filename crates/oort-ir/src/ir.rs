@@ -457,6 +457,14 @@ impl Function {
         inst
     }
 
+    /// Inserts an instruction into `block` at position `pos` of its layout.
+    pub fn insert(&mut self, block: Block, pos: usize, dst: Option<Var>, op: Op, span: Span) -> Inst {
+        self.insts.push(InstData { dst, op, span });
+        let inst = Inst(self.insts.len() as u32 - 1);
+        self.blocks[block.index()].insts.insert(pos, inst);
+        inst
+    }
+
     pub fn inst(&self, i: Inst) -> &InstData {
         &self.insts[i.index()]
     }

@@ -4,7 +4,7 @@
 //! A call returns a second time when the callee's activation is resumed at one of its
 //! labels after it returned (or a callee of its does, transitively). The caller then
 //! continues after the call *again*, with its temporaries as they were at the call but
-//! its variables (the activation's, [`VarData::shared`] and whatever a label block
+//! its variables (the activation's, [`oort_ir::VarData::shared`] and whatever a label block
 //! reads) as they are *now*. So after such a call (a *barrier*) a forward analysis must
 //! forget what it knew about the activation's variables, and a backward one must treat
 //! them as read wherever the activation is suspended or left.

@@ -34,7 +34,7 @@
 //!   `Closure` for any other callee of function type. Arguments are converted to the
 //!   parameter types. Built-ins: `sqrt floor sin cos exp log` (double) -> double, `pow`
 //!   (double, double) -> double, `str` (any value) -> string, `chr` (int32) -> string,
-//!   `parse_int` (string) -> int64, `args` () -> array[string], `clock_us` () -> int64,
+//!   `parse_int` (string) -> int64, `args () -> array[string]`, `clock_us` () -> int64,
 //!   `identity_hash` (any reference) -> int32. A built-in name not called is the error
 //!   "built-in `x` can only be called"; the callee `Name` of a built-in call is given the
 //!   built-in's function type (`fn (object) -> …` for `str` and `identity_hash`).
