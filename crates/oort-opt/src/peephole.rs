@@ -331,6 +331,11 @@ fn run_function(facts: &ModuleFacts, f: &mut Function) -> usize {
             if let Some(d) = inst.dst {
                 kill(f, &mut defs, d);
                 if !inst_uses(&inst.op).contains(&d) {
+                    // A window of recent definitions keeps the pass linear in the
+                    // length of a block; rules look at operands computed nearby.
+                    if defs.len() == DEF_WINDOW {
+                        defs.remove(0);
+                    }
                     defs.push((d, i));
                 }
             }
@@ -355,6 +360,9 @@ fn run_function(facts: &ModuleFacts, f: &mut Function) -> usize {
     }
     rewrites + self_copies.len()
 }
+
+/// How many recent definitions the pass remembers within a block.
+const DEF_WINDOW: usize = 32;
 
 /// Forgets definitions invalidated by an assignment to `v`.
 fn kill(f: &Function, defs: &mut Vec<(Var, Inst)>, v: Var) {
