@@ -208,6 +208,51 @@ pub fn check_annotations(source: &str, actual: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The outcome of compiling (with the IR verifier after every pass) and running a test
+/// program through the library with the given optimizations, as text: diagnostics, what
+/// it printed, and how it ended. `None` for programs that are not plain `run` tests
+/// (other commands, `--emit`, command-line flags): those test the command line.
+pub fn run_optimized(path: &Path, source: &str, opt: &oort_cli::Optimizations) -> Option<String> {
+    let mut args: Vec<String> = Vec::new();
+    for line in source.lines().take_while(|l| l.starts_with("//")) {
+        if let Some(c) = line.strip_prefix("// cmd:") {
+            if c.trim() != "run" {
+                return None;
+            }
+        } else if let Some(a) = line.strip_prefix("// args:") {
+            args = a.split_whitespace().map(String::from).collect();
+        } else if line.trim_end() == "// no-file" {
+            return None;
+        }
+    }
+    let file = oort_cli::SourceFile::new(path.display().to_string(), source);
+    let opt = opt.clone();
+    let handle = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            let reg = oort_cli::registry();
+            let pipeline = oort_cli::pipeline(&reg, &opt).expect("known passes");
+            let options = oort_cli::RunOptions { stop_after: None, verify: true };
+            let compiled = oort_cli::compile_with(file, &pipeline, options);
+            let mut text = compiled.render_diagnostics(false);
+            if let Err(oort_cli::Stop::Verifier { after, errors }) = &compiled.result {
+                return format!("IR verifier failed after `{after}`: {errors:?}");
+            }
+            if compiled.has_errors() {
+                return text + "(compile errors)\n";
+            }
+            let mut out = Vec::new();
+            let end = match compiled.run(args, Default::default(), &mut out) {
+                Ok(()) => "(ok)".to_string(),
+                Err(e) => format!("({e})"),
+            };
+            text.push_str(&String::from_utf8_lossy(&out));
+            text + &end
+        })
+        .expect("spawn test thread");
+    Some(handle.join().unwrap_or_else(|_| "the compiler panicked".into()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::check_annotations;
@@ -260,49 +305,4 @@ mod tests {
         let src = "// expect-runtime-error: 5:7\n// expect-stdout-before-error: 1\n";
         assert!(check_annotations(src, out).is_err());
     }
-}
-
-/// The outcome of compiling (with the IR verifier after every pass) and running a test
-/// program through the library with the given optimizations, as text: diagnostics, what
-/// it printed, and how it ended. `None` for programs that are not plain `run` tests
-/// (other commands, `--emit`, command-line flags): those test the command line.
-pub fn run_optimized(path: &Path, source: &str, opt: &oort_cli::Optimizations) -> Option<String> {
-    let mut args: Vec<String> = Vec::new();
-    for line in source.lines().take_while(|l| l.starts_with("//")) {
-        if let Some(c) = line.strip_prefix("// cmd:") {
-            if c.trim() != "run" {
-                return None;
-            }
-        } else if let Some(a) = line.strip_prefix("// args:") {
-            args = a.split_whitespace().map(String::from).collect();
-        } else if line.trim_end() == "// no-file" {
-            return None;
-        }
-    }
-    let file = oort_cli::SourceFile::new(path.display().to_string(), source);
-    let opt = opt.clone();
-    let handle = std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(move || {
-            let reg = oort_cli::registry();
-            let pipeline = oort_cli::pipeline(&reg, &opt).expect("known passes");
-            let options = oort_cli::RunOptions { stop_after: None, verify: true };
-            let compiled = oort_cli::compile_with(file, &pipeline, options);
-            let mut text = compiled.render_diagnostics(false);
-            if let Err(oort_cli::Stop::Verifier { after, errors }) = &compiled.result {
-                return format!("IR verifier failed after `{after}`: {errors:?}");
-            }
-            if compiled.has_errors() {
-                return text + "(compile errors)\n";
-            }
-            let mut out = Vec::new();
-            let end = match compiled.run(args, Default::default(), &mut out) {
-                Ok(()) => "(ok)".to_string(),
-                Err(e) => format!("({e})"),
-            };
-            text.push_str(&String::from_utf8_lossy(&out));
-            text + &end
-        })
-        .expect("spawn test thread");
-    Some(handle.join().unwrap_or_else(|_| "the compiler panicked".into()))
 }
