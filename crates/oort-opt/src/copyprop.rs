@@ -18,6 +18,9 @@ use oort_ir::dataflow::{Analysis, Direction, solve};
 use oort_ir::liveness::term_uses;
 use oort_ir::{Block, Function, Inst, Module, Op, Var, inst_uses, inst_uses_mut, term_uses_mut};
 
+/// See [`CopyAnalysis::new`].
+const MAX_COPIES_PER_VAR: usize = 256;
+
 pub struct CopyAnalysis<'a> {
     facts: &'a ModuleFacts,
     /// Every copy instruction of the function: (fact index) → (dst, src).
@@ -36,10 +39,23 @@ impl<'a> CopyAnalysis<'a> {
         let mut copies = Vec::new();
         let mut fact_of = vec![None; f.insts.len()];
         let mut mentions = vec![Vec::new(); f.vars.len()];
+        // A variable in very many copies (a huge generated function) gets no facts:
+        // killing them on each assignment would make the pass quadratic.
+        let mut count = vec![0usize; f.vars.len()];
+        for b in &f.blocks {
+            for &i in &b.insts {
+                if let (Some(d), Op::Copy(s)) = (f.inst(i).dst, &f.inst(i).op) {
+                    count[d.index()] += 1;
+                    count[s.index()] += 1;
+                }
+            }
+        }
         for b in &f.blocks {
             for &i in &b.insts {
                 if let (Some(d), Op::Copy(s)) = (f.inst(i).dst, &f.inst(i).op)
                     && d != *s
+                    && count[d.index()] <= MAX_COPIES_PER_VAR
+                    && count[s.index()] <= MAX_COPIES_PER_VAR
                 {
                     fact_of[i.index()] = Some(copies.len());
                     mentions[d.index()].push(copies.len());

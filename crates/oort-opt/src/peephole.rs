@@ -303,7 +303,8 @@ fn run_function(facts: &ModuleFacts, f: &mut Function) -> usize {
     let consts = single_consts(f);
     let activation = activation_vars(f);
     let mut rewrites = 0;
-    let mut self_copies = Vec::new();
+    let mut self_copies = vec![false; f.insts.len()];
+    let mut removed = 0;
     for b in 0..f.blocks.len() {
         // Definitions earlier in this block that still compute their variable's value.
         let mut defs: Vec<(Var, Inst)> = Vec::new();
@@ -320,7 +321,8 @@ fn run_function(facts: &ModuleFacts, f: &mut Function) -> usize {
             }
             let inst = f.inst(i);
             if inst.dst.is_some() && inst.op == Op::Copy(inst.dst.unwrap()) {
-                self_copies.push(i);
+                self_copies[i.index()] = true;
+                removed += 1;
                 continue;
             }
             if facts.is_barrier(&inst.op) {
@@ -356,9 +358,9 @@ fn run_function(facts: &ModuleFacts, f: &mut Function) -> usize {
     }
     // A copy of a variable into itself does nothing.
     for b in &mut f.blocks {
-        b.insts.retain(|i| !self_copies.contains(i));
+        b.insts.retain(|i| !self_copies[i.index()]);
     }
-    rewrites + self_copies.len()
+    rewrites + removed
 }
 
 /// How many recent definitions the pass remembers within a block.
