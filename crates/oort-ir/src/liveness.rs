@@ -157,3 +157,31 @@ impl Liveness {
         res
     }
 }
+
+/// The variables of `f`'s activation (LANGUAGE.md §6, re-entry): the named locals and
+/// parameters ([`crate::VarData::shared`]) and whatever is live where a label block
+/// enters (scope environments, the closure environment), since a jump to the label reads
+/// it. Every way back into the activation shares them; everything else is a temporary.
+/// `live` is `f`'s liveness when the caller has it; it is computed if labels need it.
+pub fn activation_vars(f: &Function, live: Option<&Liveness>) -> VarSet {
+    let mut set = VarSet::new(f.vars.len());
+    for (i, v) in f.vars.iter().enumerate() {
+        if v.shared {
+            set.insert(Var(i as u32));
+        }
+    }
+    if !f.labels.is_empty() {
+        let computed;
+        let live = match live {
+            Some(l) => l,
+            None => {
+                computed = Liveness::compute(f);
+                &computed
+            }
+        };
+        for l in &f.labels {
+            set.union_with(&live.live_in[l.block.index()]);
+        }
+    }
+    set
+}

@@ -15,10 +15,10 @@
 //! value becomes a jump. Blocks the analysis never reached are no longer reachable after
 //! that; `cleanup` removes them.
 
-use crate::facts::{ModuleFacts, activation_vars, too_big};
+use crate::facts::{ModuleFacts, each_function};
 use crate::fold;
 use oort_ir::dataflow::{Analysis, Direction, solve};
-use oort_ir::liveness::VarSet;
+use oort_ir::liveness::{VarSet, activation_vars};
 use oort_ir::{Block, Function, Inst, Module, Op, Terminator, Ty, Var};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -141,18 +141,11 @@ fn taken(state: &[Val], term: &Terminator) -> Option<Block> {
 /// Runs the pass over every function; returns how many instructions and branches it
 /// rewrote.
 pub fn run(m: &mut Module) -> usize {
-    let facts = ModuleFacts::compute(m);
-    let mut rewrites = 0;
-    for f in &mut m.funcs {
-        if !too_big(f) {
-            rewrites += run_function(&facts, f);
-        }
-    }
-    rewrites
+    each_function(m, run_function)
 }
 
 fn run_function(facts: &ModuleFacts, f: &mut Function) -> usize {
-    let analysis = ConstAnalysis { facts, activation: activation_vars(f) };
+    let analysis = ConstAnalysis { facts, activation: activation_vars(f, None) };
     let results = solve(&analysis, f);
     let mut new_ops: Vec<(Inst, Op)> = Vec::new();
     let mut new_terms: Vec<(Block, Block)> = Vec::new();

@@ -12,10 +12,10 @@
 //!
 //! Reads are rewritten through chains (`b = copy a; c = copy b; … c` reads `a`).
 
-use crate::facts::{ModuleFacts, activation_vars, too_big};
+use crate::facts::{ModuleFacts, each_function};
 use fixedbitset::FixedBitSet;
 use oort_ir::dataflow::{Analysis, Direction, solve};
-use oort_ir::liveness::term_uses;
+use oort_ir::liveness::{activation_vars, term_uses};
 use oort_ir::{Block, Function, Inst, Module, Op, Var, inst_uses, inst_uses_mut, term_uses_mut};
 
 /// See [`CopyAnalysis::new`].
@@ -35,7 +35,7 @@ pub struct CopyAnalysis<'a> {
 
 impl<'a> CopyAnalysis<'a> {
     fn new(facts: &'a ModuleFacts, f: &Function) -> CopyAnalysis<'a> {
-        let activation = activation_vars(f);
+        let activation = activation_vars(f, None);
         let mut copies = Vec::new();
         let mut fact_of = vec![None; f.insts.len()];
         let mut mentions = vec![Vec::new(); f.vars.len()];
@@ -126,14 +126,7 @@ impl Analysis for CopyAnalysis<'_> {
 
 /// Runs the pass over every function; returns how many reads it rewrote.
 pub fn run(m: &mut Module) -> usize {
-    let facts = ModuleFacts::compute(m);
-    let mut rewrites = 0;
-    for f in &mut m.funcs {
-        if !too_big(f) {
-            rewrites += run_function(&facts, f);
-        }
-    }
-    rewrites
+    each_function(m, run_function)
 }
 
 fn run_function(facts: &ModuleFacts, f: &mut Function) -> usize {

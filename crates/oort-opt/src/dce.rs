@@ -16,21 +16,14 @@
 //! the activation's variables count as read wherever it is suspended or left (calls of
 //! Oort code, `ret`, `goto`, tail calls), so a store the resumed code could see stays.
 
-use crate::facts::{ModuleFacts, activation_vars, resumable, too_big};
+use crate::facts::{ModuleFacts, each_function, resumable};
 use oort_ir::dataflow::{Analysis, solve};
-use oort_ir::liveness::{LiveAnalysis, term_uses};
+use oort_ir::liveness::{LiveAnalysis, activation_vars, term_uses};
 use oort_ir::{Block, Function, Inst, Module, Op, has_side_effect, inst_uses};
 
 /// Runs the pass over every function; returns how many instructions it removed.
 pub fn run(m: &mut Module) -> usize {
-    let facts = ModuleFacts::compute(m);
-    let mut removed = 0;
-    for f in &mut m.funcs {
-        if !too_big(f) {
-            removed += run_function(&facts, f);
-        }
-    }
-    removed
+    each_function(m, run_function)
 }
 
 fn run_function(facts: &ModuleFacts, f: &mut Function) -> usize {
@@ -78,7 +71,7 @@ fn coalesce(f: &mut Function) -> usize {
 }
 
 fn remove_dead(facts: &ModuleFacts, f: &mut Function) -> usize {
-    let pinned = resumable(facts, f).then(|| activation_vars(f));
+    let pinned = resumable(facts, f).then(|| activation_vars(f, None));
     let analysis = LiveAnalysis { pinned: pinned.as_ref() };
     let mut total = 0;
     loop {

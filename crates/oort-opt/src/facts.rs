@@ -4,13 +4,13 @@
 //! A call returns a second time when the callee's activation is resumed at one of its
 //! labels after it returned (or a callee of its does, transitively). The caller then
 //! continues after the call *again*, with its temporaries as they were at the call but
-//! its variables (the activation's, [`oort_ir::VarData::shared`] and whatever a label block
-//! reads) as they are *now*. So after such a call (a *barrier*) a forward analysis must
+//! its variables (the activation's: [`oort_ir::liveness::activation_vars`]) as they are
+//! *now*. So after such a call (a *barrier*) a forward analysis must
 //! forget what it knew about the activation's variables, and a backward one must treat
 //! them as read wherever the activation is suspended or left.
 
-use oort_ir::liveness::{Liveness, VarSet, is_user_call};
-use oort_ir::{Callee, FnIdx, Function, Module, Op, Terminator, Var};
+use oort_ir::liveness::is_user_call;
+use oort_ir::{Callee, FnIdx, Function, Module, Op, Terminator};
 
 /// Whole-module facts, computed once per pass run.
 pub struct ModuleFacts {
@@ -88,24 +88,6 @@ impl ModuleFacts {
     }
 }
 
-/// The activation's variables of `f` (see module docs): the named locals and parameters,
-/// and whatever is live where a label enters.
-pub fn activation_vars(f: &Function) -> VarSet {
-    let mut set = VarSet::new(f.vars.len());
-    for (i, v) in f.vars.iter().enumerate() {
-        if v.shared {
-            set.insert(Var(i as u32));
-        }
-    }
-    if !f.labels.is_empty() {
-        let live = Liveness::compute(f);
-        for l in &f.labels {
-            set.union_with(&live.live_in[l.block.index()]);
-        }
-    }
-    set
-}
-
 /// Whether `f`'s activation can be resumed after it was suspended or left: it has labels,
 /// or a call that can return twice. Only then are its variables read "from outside".
 pub fn resumable(facts: &ModuleFacts, f: &Function) -> bool {
@@ -119,4 +101,11 @@ pub const MAX_CELLS: usize = 4_000_000;
 
 pub fn too_big(f: &Function) -> bool {
     f.blocks.len().saturating_mul(f.vars.len()) > MAX_CELLS
+}
+
+/// Runs a dataflow-based pass over every function of `m` that is not [`too_big`], with
+/// the module's facts; returns the sum of what `pass` reports (its number of changes).
+pub fn each_function(m: &mut Module, pass: fn(&ModuleFacts, &mut Function) -> usize) -> usize {
+    let facts = ModuleFacts::compute(m);
+    m.funcs.iter_mut().filter(|f| !too_big(f)).map(|f| pass(&facts, f)).sum()
 }

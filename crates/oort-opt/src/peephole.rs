@@ -30,9 +30,10 @@
 //! `const`, which `copyprop`, `constprop` and `liveness` then clean up), or a new
 //! terminator. Adding a rule is adding one line to [`table`] and one function.
 
-use crate::facts::{ModuleFacts, activation_vars};
+use crate::facts::ModuleFacts;
 use crate::fold;
 use indexmap::IndexMap;
+use oort_ir::liveness::activation_vars;
 use oort_ir::{BinOp, Block, Function, Inst, Module, Op, Terminator, Ty, UnOp, Var, has_side_effect, inst_uses};
 use std::sync::OnceLock;
 
@@ -301,7 +302,7 @@ fn single_consts(f: &Function) -> Vec<Option<u64>> {
 
 fn run_function(facts: &ModuleFacts, f: &mut Function) -> usize {
     let consts = single_consts(f);
-    let activation = activation_vars(f);
+    let activation = activation_vars(f, None);
     let mut rewrites = 0;
     let mut self_copies = vec![false; f.insts.len()];
     let mut removed = 0;

@@ -10,7 +10,7 @@
 use crate::builder::{FunctionBuilder, Label, ProgramBuilder};
 use crate::bytecode::{Builtin as VmBuiltin, ClassDesc, ClassIdx, ElemKind, FuncId, Instr, Program, Reg, RegKind};
 use indexmap::IndexMap;
-use oort_ir::liveness::Liveness;
+use oort_ir::liveness::{Liveness, activation_vars};
 use oort_ir::{BinOp, Callee, Const, Function, Module, Op, Terminator, Ty, UnOp, Var};
 use oort_sema::Builtin;
 use oort_syntax::{SourceFile, Span};
@@ -71,18 +71,9 @@ impl<'a> FnGen<'a> {
         for v in &f.vars[f.params as usize..] {
             b.alloc_reg(kind(v.ty));
         }
-        for (i, v) in f.vars.iter().enumerate() {
-            if v.shared {
-                b.mark_shared(Reg(i as u16));
-            }
-        }
-        // Whatever is live where a label enters the function (scope environments, the
-        // closure environment) belongs to the activation too: a jump to the label reads it.
         let live = Liveness::compute(f);
-        for l in &f.labels {
-            for v in live.live_in[l.block.index()].iter() {
-                b.mark_shared(Reg(v.0 as u16));
-            }
+        for v in activation_vars(f, Some(&live)).iter() {
+            b.mark_shared(Reg(v.0 as u16));
         }
         FnGen { pb, ids, f, file, b, windows: IndexMap::new(), null_reg: None, live }
     }
