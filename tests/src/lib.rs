@@ -38,20 +38,32 @@
 use std::ffi::OsString;
 use std::path::Path;
 
+/// The directives at the top of a test program (see the module docs).
+struct Directives {
+    cmd: Vec<String>,
+    args: Vec<String>,
+    with_file: bool,
+}
+
+impl Directives {
+    fn parse(source: &str) -> Directives {
+        let mut d = Directives { cmd: vec!["run".into()], args: Vec::new(), with_file: true };
+        for line in source.lines().take_while(|l| l.starts_with("//")) {
+            if let Some(c) = line.strip_prefix("// cmd:") {
+                d.cmd = c.split_whitespace().map(String::from).collect();
+            } else if let Some(a) = line.strip_prefix("// args:") {
+                d.args = a.split_whitespace().map(String::from).collect();
+            } else if line.trim_end() == "// no-file" {
+                d.with_file = false;
+            }
+        }
+        d
+    }
+}
+
 /// The result of running a test program through the `oort` command line.
 pub fn run_case(path: &Path, source: &str) -> String {
-    let mut cmd: Vec<String> = vec!["run".into()];
-    let mut args: Vec<String> = Vec::new();
-    let mut with_file = true;
-    for line in source.lines().take_while(|l| l.starts_with("//")) {
-        if let Some(c) = line.strip_prefix("// cmd:") {
-            cmd = c.split_whitespace().map(String::from).collect();
-        } else if let Some(a) = line.strip_prefix("// args:") {
-            args = a.split_whitespace().map(String::from).collect();
-        } else if line.trim_end() == "// no-file" {
-            with_file = false;
-        }
-    }
+    let Directives { cmd, args, with_file } = Directives::parse(source);
     let mut argv: Vec<OsString> = vec!["oort".into()];
     argv.extend(cmd.into_iter().map(OsString::from));
     if with_file {
@@ -213,17 +225,9 @@ pub fn check_annotations(source: &str, actual: &str) -> Result<(), String> {
 /// it printed, and how it ended. `None` for programs that are not plain `run` tests
 /// (other commands, `--emit`, command-line flags): those test the command line.
 pub fn run_optimized(path: &Path, source: &str, opt: &oort_cli::Optimizations) -> Option<String> {
-    let mut args: Vec<String> = Vec::new();
-    for line in source.lines().take_while(|l| l.starts_with("//")) {
-        if let Some(c) = line.strip_prefix("// cmd:") {
-            if c.trim() != "run" {
-                return None;
-            }
-        } else if let Some(a) = line.strip_prefix("// args:") {
-            args = a.split_whitespace().map(String::from).collect();
-        } else if line.trim_end() == "// no-file" {
-            return None;
-        }
+    let Directives { cmd, args, with_file } = Directives::parse(source);
+    if cmd != ["run"] || !with_file {
+        return None;
     }
     let file = oort_cli::SourceFile::new(path.display().to_string(), source);
     let opt = opt.clone();
