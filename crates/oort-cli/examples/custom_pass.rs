@@ -31,7 +31,7 @@ impl Pass for StrengthReduce {
         }
     }
     fn dump(&self, unit: &Unit) -> String {
-        unit.ir.as_ref().map(oort_cli::ir::print::module_to_string).unwrap_or_default()
+        unit.ir_text()
     }
 }
 

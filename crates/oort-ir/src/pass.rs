@@ -40,6 +40,11 @@ impl Unit {
         self.diags.iter().any(|d| d.is_error())
     }
 
+    /// The IR's text form (empty before `lower`): what IR passes print for `--emit`.
+    pub fn ir_text(&self) -> String {
+        self.ir.as_ref().map(crate::print::module_to_string).unwrap_or_default()
+    }
+
     pub fn ir(&self) -> &Module {
         self.ir.as_ref().expect("the IR exists only after the `lower` pass")
     }

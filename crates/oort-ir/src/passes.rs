@@ -68,7 +68,7 @@ impl Pass for LowerPass {
         unit.diags.extend(diags);
     }
     fn dump(&self, unit: &Unit) -> String {
-        unit.ir.as_ref().map(crate::print::module_to_string).unwrap_or_default()
+        unit.ir_text()
     }
 }
 

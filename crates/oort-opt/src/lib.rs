@@ -58,7 +58,7 @@ impl Pass for OptPass {
         }
     }
     fn dump(&self, unit: &Unit) -> String {
-        unit.ir.as_ref().map(oort_ir::print::module_to_string).unwrap_or_default()
+        unit.ir_text()
     }
 }
 
