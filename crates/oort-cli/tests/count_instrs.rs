@@ -45,9 +45,11 @@ fn prints_the_count_after_the_run() {
 
 /// At `-O0`:
 /// ```text
-/// main: ldi, mov, mov, calld, tostr, print     6   f (5): ldi, div, ret   3
-///       ldi, mov, mov, calld                   4   f (0): ldi, div        2 (fails)
+/// main: ldi, calls, tostr, print     4   f (5): ldi, div, ret   3
+///       ldi, calls                   2   f (0): ldi, div        2 (fails)
 /// ```
+/// (the argument is loaded straight into the call window, and `calls` needs no
+/// environment).
 const FAILING: &str = "f (n: int32) -> int32 {\n    return 10 / n;\n}\nprint f (5);\nprint f (0);\n";
 
 #[test]
@@ -55,6 +57,6 @@ fn prints_the_count_after_a_runtime_error() {
     let (code, out, err) = run("count_failing.oort", FAILING, &["--count-instrs", "-O0"]);
     assert_eq!((code, out.as_str()), (oort_cli::cli::EXIT_RUNTIME, "2\n"));
     let mut lines = err.lines();
-    assert_eq!(lines.next(), Some("instructions executed: 15"), "{err}");
+    assert_eq!(lines.next(), Some("instructions executed: 11"), "{err}");
     assert!(lines.next().is_some_and(|l| l.contains("runtime error: division by zero")), "{err}");
 }

@@ -36,6 +36,11 @@ pub enum BuildError {
         class: String,
     },
     TooManyClasses,
+    /// A fused compare-and-branch's target does not fit in 16 bits (the code generator
+    /// then builds the function again without fusing).
+    JumpTooFar {
+        func: String,
+    },
 }
 
 impl std::fmt::Display for BuildError {
@@ -51,6 +56,7 @@ impl std::fmt::Display for BuildError {
                 write!(f, "class {class}: parent class out of range or cyclic inheritance")
             }
             BuildError::TooManyClasses => write!(f, "more than 65536 classes"),
+            BuildError::JumpTooFar { func } => write!(f, "{func}: a compare-and-branch target beyond 65535"),
         }
     }
 }
@@ -82,6 +88,8 @@ pub struct FunctionBuilder {
     labels: Vec<Option<u32>>,
     fixups: Vec<(usize, Label)>,
     overflow: bool,
+    /// A fused compare-and-branch got a target beyond 16 bits.
+    too_far: bool,
     /// Language labels: name and jump label.
     entry_labels: Vec<(String, Label)>,
     shared: Vec<Reg>,
@@ -103,6 +111,7 @@ impl FunctionBuilder {
             labels: Vec::new(),
             fixups: Vec::new(),
             overflow: false,
+            too_far: false,
             entry_labels: Vec::new(),
             shared: Vec::new(),
             call_live: Vec::new(),
@@ -208,10 +217,16 @@ impl FunctionBuilder {
         self.labels[label.0 as usize] = Some(self.code.len() as u32);
     }
 
-    fn emit_jump(&mut self, instr: Instr, label: Label) -> usize {
+    /// Emits a jump instruction (any instruction with a target, whose target is then
+    /// patched) to `label`.
+    pub fn emit_jump(&mut self, instr: Instr, label: Label) -> usize {
         let pc = self.emit(instr);
         match self.labels[label.0 as usize] {
-            Some(t) => self.code[pc].set_target(Target(t)),
+            Some(t) => {
+                if !self.code[pc].set_target(Target(t)) {
+                    self.too_far = true;
+                }
+            }
             None => self.fixups.push((pc, label)),
         }
         pc
@@ -305,9 +320,16 @@ impl FunctionBuilder {
         }
         for &(pc, label) in &self.fixups {
             match self.labels[label.0 as usize] {
-                Some(t) => self.code[pc].set_target(Target(t)),
+                Some(t) => {
+                    if !self.code[pc].set_target(Target(t)) {
+                        self.too_far = true;
+                    }
+                }
                 None => return Err(BuildError::UnboundLabel { func: self.name }),
             }
+        }
+        if self.too_far {
+            return Err(BuildError::JumpTooFar { func: self.name });
         }
         let mut labels = Vec::with_capacity(self.entry_labels.len());
         for (name, label) in self.entry_labels {

@@ -58,6 +58,12 @@ pub struct ClassIdx(pub u16);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Target(pub u32);
 
+/// The jump target of a fused compare-and-branch: an absolute instruction index that fits
+/// in 16 bits, so that two registers and the target fit in an 8-byte instruction. The code
+/// generator falls back to a compare and a `jt`/`jf` in functions longer than that.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Near(pub u16);
+
 /// What a register (or environment slot) holds, for the precise GC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RegKind {
@@ -248,6 +254,8 @@ macro_rules! as_operand {
 as_operand! {
     Reg => |x| Operand::Reg(x);
     i32 => |x| Operand::Imm(x);
+    i16 => |x| Operand::Imm(x as i32);
+    Near => |x| Operand::Target(Target(x.0 as u32));
     ConstId => |x| Operand::Const(x);
     Target => |x| Operand::Target(x);
     FuncId => |x| Operand::Func(x);
@@ -362,6 +370,10 @@ instrs! {
     DivF64 { dst: Reg, a: Reg, b: Reg } => "div.f64", Value;
     RemF64 { dst: Reg, a: Reg, b: Reg } => "rem.f64", Value;
     NegF64 { dst: Reg, src: Reg } => "neg.f64", Value;
+    /// `dst = a + imm` (int32, wrapping; `a - c` is emitted as `a + (-c)`).
+    AddI32Imm { dst: Reg, a: Reg, imm: i16 } => "addi.i32", Value;
+    /// `dst = a + imm` (int64, wrapping).
+    AddI64Imm { dst: Reg, a: Reg, imm: i16 } => "addi.i64", Value;
 
     AndI32 { dst: Reg, a: Reg, b: Reg } => "and.i32", Value;
     OrI32 { dst: Reg, a: Reg, b: Reg } => "or.i32", Value;
@@ -457,12 +469,51 @@ instrs! {
     /// Jump if the bool in `cond` is false.
     JumpIfNot { cond: Reg, target: Target } => "jf", None;
 
+    // Fused compare-and-branch: jump to `target` if the comparison holds, else fall
+    // through. `a > b` is `b < a`; integer `!(a < b)` is `b <= a`; doubles have negated
+    // forms because of NaN.
+    /// Jump if the slots are equal (any integer type or bool: slots are canonical).
+    JumpEq { a: Reg, b: Reg, target: Near } => "jeq", None;
+    JumpNe { a: Reg, b: Reg, target: Near } => "jne", None;
+    /// Jump if the slot equals `imm` sign-extended (an integer or bool constant whose slot
+    /// bits are that).
+    JumpEqImm { a: Reg, imm: i16, target: Near } => "jeqi", None;
+    JumpNeImm { a: Reg, imm: i16, target: Near } => "jnei", None;
+    JumpLtI32 { a: Reg, b: Reg, target: Near } => "jlt.i32", None;
+    JumpLeI32 { a: Reg, b: Reg, target: Near } => "jle.i32", None;
+    JumpLtI32Imm { a: Reg, imm: i16, target: Near } => "jlti.i32", None;
+    JumpLeI32Imm { a: Reg, imm: i16, target: Near } => "jlei.i32", None;
+    JumpGtI32Imm { a: Reg, imm: i16, target: Near } => "jgti.i32", None;
+    JumpGeI32Imm { a: Reg, imm: i16, target: Near } => "jgei.i32", None;
+    JumpLtI64 { a: Reg, b: Reg, target: Near } => "jlt.i64", None;
+    JumpLeI64 { a: Reg, b: Reg, target: Near } => "jle.i64", None;
+    JumpLtI64Imm { a: Reg, imm: i16, target: Near } => "jlti.i64", None;
+    JumpLeI64Imm { a: Reg, imm: i16, target: Near } => "jlei.i64", None;
+    JumpGtI64Imm { a: Reg, imm: i16, target: Near } => "jgti.i64", None;
+    JumpGeI64Imm { a: Reg, imm: i16, target: Near } => "jgei.i64", None;
+    JumpLtU32 { a: Reg, b: Reg, target: Near } => "jlt.u32", None;
+    JumpLeU32 { a: Reg, b: Reg, target: Near } => "jle.u32", None;
+    JumpLtU64 { a: Reg, b: Reg, target: Near } => "jlt.u64", None;
+    JumpLeU64 { a: Reg, b: Reg, target: Near } => "jle.u64", None;
+    JumpEqF64 { a: Reg, b: Reg, target: Near } => "jeq.f64", None;
+    JumpNeF64 { a: Reg, b: Reg, target: Near } => "jne.f64", None;
+    JumpLtF64 { a: Reg, b: Reg, target: Near } => "jlt.f64", None;
+    JumpLeF64 { a: Reg, b: Reg, target: Near } => "jle.f64", None;
+    /// Jump if `!(a < b)` (also when either is NaN).
+    JumpNltF64 { a: Reg, b: Reg, target: Near } => "jnlt.f64", None;
+    /// Jump if `!(a <= b)` (also when either is NaN).
+    JumpNleF64 { a: Reg, b: Reg, target: Near } => "jnle.f64", None;
+
     /// Call the closure in `r(base)` with args `r(base+1) ..= r(base+nargs)`; clobbers
     /// `r(base)` and above; result (if any) to `dst`.
     Call { dst: Reg, base: Reg, nargs: u8 } => "call", Any;
     /// Call function `func` with environment `r(base)` (may be null) and args
     /// `r(base+1) ..= r(base+nargs)`; clobbers `r(base)` and above; result to `dst`.
     CallDirect { dst: Reg, func: FuncId, base: Reg, nargs: u8 } => "calld", Any;
+    /// Call function `func`, which has no environment, with args `r(base+1) ..=
+    /// r(base+nargs)` (`r(base)` is neither read nor written); clobbers `r(base+1)` and
+    /// above; result to `dst`.
+    CallStatic { dst: Reg, func: FuncId, base: Reg, nargs: u8 } => "calls", Any;
     /// Call a built-in with args `r(base) .. r(base+nargs-1)`; result to `dst`.
     CallBuiltin { dst: Reg, builtin: Builtin, base: Reg, nargs: u8 } => "callb", Builtin;
     /// Return the value in `src` to the caller's `dst`.
@@ -574,14 +625,55 @@ impl Instr {
     pub fn target(&self) -> Option<Target> {
         match *self {
             Instr::Jump { target } | Instr::JumpIf { target, .. } | Instr::JumpIfNot { target, .. } => Some(target),
-            _ => None,
+            _ => self.operands().iter().find_map(|&(name, op)| match op {
+                Operand::Target(t) if name == "target" => Some(t),
+                _ => None,
+            }),
         }
     }
 
-    /// Replace the jump target (used to patch forward jumps).
-    pub fn set_target(&mut self, new: Target) {
+    /// Replace the jump target (used to patch forward jumps). Returns `false` when `new`
+    /// does not fit a fused compare-and-branch's 16-bit target.
+    #[must_use]
+    pub fn set_target(&mut self, new: Target) -> bool {
+        use Instr::*;
         match self {
-            Instr::Jump { target } | Instr::JumpIf { target, .. } | Instr::JumpIfNot { target, .. } => *target = new,
+            Jump { target } | JumpIf { target, .. } | JumpIfNot { target, .. } => {
+                *target = new;
+                true
+            }
+            JumpEq { target, .. }
+            | JumpNe { target, .. }
+            | JumpEqImm { target, .. }
+            | JumpNeImm { target, .. }
+            | JumpLtI32 { target, .. }
+            | JumpLeI32 { target, .. }
+            | JumpLtI32Imm { target, .. }
+            | JumpLeI32Imm { target, .. }
+            | JumpGtI32Imm { target, .. }
+            | JumpGeI32Imm { target, .. }
+            | JumpLtI64 { target, .. }
+            | JumpLeI64 { target, .. }
+            | JumpLtI64Imm { target, .. }
+            | JumpLeI64Imm { target, .. }
+            | JumpGtI64Imm { target, .. }
+            | JumpGeI64Imm { target, .. }
+            | JumpLtU32 { target, .. }
+            | JumpLeU32 { target, .. }
+            | JumpLtU64 { target, .. }
+            | JumpLeU64 { target, .. }
+            | JumpEqF64 { target, .. }
+            | JumpNeF64 { target, .. }
+            | JumpLtF64 { target, .. }
+            | JumpLeF64 { target, .. }
+            | JumpNltF64 { target, .. }
+            | JumpNleF64 { target, .. } => match u16::try_from(new.0) {
+                Ok(t) => {
+                    *target = Near(t);
+                    true
+                }
+                Err(_) => false,
+            },
             _ => panic!("set_target on a non-jump instruction"),
         }
     }

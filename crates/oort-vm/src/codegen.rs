@@ -6,14 +6,28 @@
 //! variable register, so a call clobbers nothing live; windows with the same kinds are
 //! shared between call sites. Blocks are laid out in reverse post-order, and a jump to
 //! the next block is left out.
+//!
+//! Before emitting a function, [`Plan`] looks at each block for three shapes that would
+//! otherwise cost an instruction each (a dispatch is the interpreter's main cost):
+//! - a comparison whose only use is the block's branch is *fused* into it (`jlt.i32`, …);
+//! - a small integer constant used by `add`/`sub` of int32/int64 or by a fused branch
+//!   becomes an immediate operand (`addi.i32`, `jlti.i32`, …), and its load disappears
+//!   when every use took it that way;
+//! - a temporary whose only use is as an argument of a call in the same block, with no
+//!   call in between, is computed straight into its slot of the call window instead of
+//!   being moved there.
+//!
+//! All three are confined to temporaries (never a variable of the activation, which a
+//! re-entered activation must find in its own register) defined once.
 
 use crate::builder::{FunctionBuilder, Label, ProgramBuilder};
 use crate::bytecode::{Builtin as VmBuiltin, ClassDesc, ClassIdx, ElemKind, FuncId, Instr, Program, Reg, RegKind};
 use indexmap::IndexMap;
-use oort_ir::liveness::{Liveness, activation_vars};
-use oort_ir::{BinOp, Callee, Const, Function, Module, Op, Terminator, Ty, UnOp, Var};
+use oort_ir::liveness::{Liveness, activation_vars, term_uses};
+use oort_ir::{BinOp, Block, Callee, Const, Function, Inst, Module, Op, Terminator, Ty, UnOp, Var, inst_uses};
 use oort_sema::Builtin;
 use oort_syntax::{SourceFile, Span};
+use std::collections::{HashMap, HashSet};
 
 /// Translates a verified IR module into a bytecode program.
 pub fn generate(module: &Module, file: &SourceFile) -> Result<Program, String> {
@@ -28,7 +42,12 @@ pub fn generate(module: &Module, file: &SourceFile) -> Result<Program, String> {
         });
     }
     for (i, f) in module.funcs.iter().enumerate() {
-        let func = FnGen::new(&mut pb, &ids, f, file).run().map_err(|e| e.to_string())?;
+        let func = match FnGen::new(&mut pb, &ids, f, file, true).run() {
+            // A fused branch's target is 16 bits: very long functions go without.
+            Err(crate::builder::BuildError::JumpTooFar { .. }) => FnGen::new(&mut pb, &ids, f, file, false).run(),
+            r => r,
+        }
+        .map_err(|e| e.to_string())?;
         pb.define(ids[i], func);
     }
     pb.finish(ids[0]).map_err(|e| e.to_string())
@@ -62,20 +81,373 @@ struct FnGen<'a> {
     null_reg: Option<Reg>,
     /// Variable liveness: what is live where labels enter and after each call.
     live: Liveness,
+    plan: Plan,
+    /// Whether fused compare-and-branch instructions may be used (their targets are 16
+    /// bits).
+    fuse: bool,
+}
+
+/// What [`FnGen`] does differently from one instruction per IR instruction (module docs).
+#[derive(Default)]
+struct Plan {
+    /// Instructions not emitted: constants whose every use took them as an immediate, and
+    /// comparisons fused into their block's branch.
+    skip: HashSet<Inst>,
+    /// Uses `(instruction, variable)` that take the variable's constant as an immediate.
+    imm: HashSet<(Inst, Var)>,
+    /// The value (slot bits) of each temporary defined once, by an integer, bool or null
+    /// constant.
+    consts: HashMap<Var, u64>,
+    /// Blocks whose branch is fused with their last instruction, a comparison.
+    fused: HashMap<Block, Inst>,
+    /// Instructions whose result goes to a call-window slot instead of its register.
+    retarget: HashMap<Inst, Reg>,
+    /// Call arguments already in their window slot: `(call, argument index)`; a tail call
+    /// (a terminator) is keyed by its block's last instruction slot, see [`Plan::term_key`].
+    placed: HashSet<(CallSite, usize)>,
+}
+
+/// A call in the IR: an instruction, or a block's tail-call terminator.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum CallSite {
+    Inst(Inst),
+    Term(Block),
+}
+
+/// The slot bits of an integer, bool or null constant.
+fn const_bits(c: &Const) -> Option<u64> {
+    Some(match *c {
+        Const::Bool(b) => b as u64,
+        Const::I32(v) => v as i64 as u64,
+        Const::U32(v) => v as u64,
+        Const::I64(v) => v as u64,
+        Const::U64(v) => v,
+        Const::Null => 0,
+        Const::F64(_) | Const::Str(_) => return None,
+    })
+}
+
+/// `bits` as a sign-extended 16-bit immediate, if it is one.
+fn imm16(bits: u64) -> Option<i16> {
+    i16::try_from(bits as i64).ok()
+}
+
+/// Whether a fused branch on `op` of `ty` has a form with an immediate right operand.
+fn branch_takes_imm(op: BinOp, ty: Ty) -> bool {
+    match op {
+        BinOp::Eq | BinOp::Ne => ty != Ty::F64,
+        _ => matches!(ty, Ty::I32 | Ty::I64),
+    }
+}
+
+/// The IR operations that use a call window (and clobber every window).
+fn uses_window(op: &Op) -> bool {
+    matches!(op, Op::Call { callee, .. } if !matches!(callee, Callee::Builtin(Builtin::Str)))
+        || matches!(op, Op::Substring { .. })
+}
+
+/// What a fused branch tests: the comparison, or for doubles its negation (`Nlt` is
+/// `!(a < b)`, true for NaN).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Pred {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Nlt,
+    Nle,
+    Ngt,
+    Nge,
+}
+
+impl Pred {
+    fn of(op: BinOp) -> Pred {
+        match op {
+            BinOp::Eq => Pred::Eq,
+            BinOp::Ne => Pred::Ne,
+            BinOp::Lt => Pred::Lt,
+            BinOp::Le => Pred::Le,
+            BinOp::Gt => Pred::Gt,
+            _ => Pred::Ge,
+        }
+    }
+
+    /// The predicate that holds exactly when `self` does not (for `ty`).
+    fn negate(self, ty: Ty) -> Pred {
+        let float = ty == Ty::F64;
+        match self {
+            Pred::Eq => Pred::Ne,
+            Pred::Ne => Pred::Eq,
+            Pred::Lt if float => Pred::Nlt,
+            Pred::Le if float => Pred::Nle,
+            Pred::Gt if float => Pred::Ngt,
+            Pred::Ge if float => Pred::Nge,
+            Pred::Lt => Pred::Ge,
+            Pred::Le => Pred::Gt,
+            Pred::Gt => Pred::Le,
+            Pred::Ge => Pred::Lt,
+            Pred::Nlt => Pred::Lt,
+            Pred::Nle => Pred::Le,
+            Pred::Ngt => Pred::Gt,
+            Pred::Nge => Pred::Ge,
+        }
+    }
+
+    /// The same predicate with the operands swapped (`a < b` is `b > a`).
+    fn swap(self) -> Pred {
+        match self {
+            Pred::Lt => Pred::Gt,
+            Pred::Gt => Pred::Lt,
+            Pred::Le => Pred::Ge,
+            Pred::Ge => Pred::Le,
+            Pred::Nlt => Pred::Ngt,
+            Pred::Ngt => Pred::Nlt,
+            Pred::Nle => Pred::Nge,
+            Pred::Nge => Pred::Nle,
+            p => p,
+        }
+    }
+}
+
+/// The right operand of a fused branch.
+#[derive(Clone, Copy)]
+enum Rhs {
+    Reg(Reg),
+    Imm(i16),
+}
+
+/// The fused compare-and-branch "jump if `pred` holds for `a` and `b`" (target patched by
+/// the builder).
+fn fused_branch(pred: Pred, ty: Ty, a: Reg, b: Rhs) -> Instr {
+    use crate::bytecode::Near;
+    let target = Near(u16::MAX);
+    match b {
+        Rhs::Imm(imm) => match (pred, ty) {
+            (Pred::Eq, _) => Instr::JumpEqImm { a, imm, target },
+            (Pred::Ne, _) => Instr::JumpNeImm { a, imm, target },
+            (Pred::Lt, Ty::I32) => Instr::JumpLtI32Imm { a, imm, target },
+            (Pred::Le, Ty::I32) => Instr::JumpLeI32Imm { a, imm, target },
+            (Pred::Gt, Ty::I32) => Instr::JumpGtI32Imm { a, imm, target },
+            (Pred::Ge, Ty::I32) => Instr::JumpGeI32Imm { a, imm, target },
+            (Pred::Lt, _) => Instr::JumpLtI64Imm { a, imm, target },
+            (Pred::Le, _) => Instr::JumpLeI64Imm { a, imm, target },
+            (Pred::Gt, _) => Instr::JumpGtI64Imm { a, imm, target },
+            _ => Instr::JumpGeI64Imm { a, imm, target },
+        },
+        Rhs::Reg(b) => {
+            // Normalize `>`/`>=` (and their negations) to `<`/`<=` with swapped operands.
+            let (pred, a, b) = match pred {
+                Pred::Gt | Pred::Ge | Pred::Ngt | Pred::Nge => (pred.swap(), b, a),
+                _ => (pred, a, b),
+            };
+            match (pred, ty) {
+                (Pred::Eq, Ty::F64) => Instr::JumpEqF64 { a, b, target },
+                (Pred::Ne, Ty::F64) => Instr::JumpNeF64 { a, b, target },
+                (Pred::Eq, _) => Instr::JumpEq { a, b, target },
+                (Pred::Ne, _) => Instr::JumpNe { a, b, target },
+                (Pred::Lt, Ty::I32) => Instr::JumpLtI32 { a, b, target },
+                (Pred::Le, Ty::I32) => Instr::JumpLeI32 { a, b, target },
+                (Pred::Lt, Ty::I64) => Instr::JumpLtI64 { a, b, target },
+                (Pred::Le, Ty::I64) => Instr::JumpLeI64 { a, b, target },
+                (Pred::Lt, Ty::U32) => Instr::JumpLtU32 { a, b, target },
+                (Pred::Le, Ty::U32) => Instr::JumpLeU32 { a, b, target },
+                (Pred::Lt, Ty::U64) => Instr::JumpLtU64 { a, b, target },
+                (Pred::Le, Ty::U64) => Instr::JumpLeU64 { a, b, target },
+                (Pred::Lt, _) => Instr::JumpLtF64 { a, b, target },
+                (Pred::Le, _) => Instr::JumpLeF64 { a, b, target },
+                (Pred::Nlt, _) => Instr::JumpNltF64 { a, b, target },
+                _ => Instr::JumpNleF64 { a, b, target },
+            }
+        }
+    }
 }
 
 impl<'a> FnGen<'a> {
-    fn new(pb: &'a mut ProgramBuilder, ids: &'a [FuncId], f: &'a Function, file: &'a SourceFile) -> FnGen<'a> {
+    fn new(
+        pb: &'a mut ProgramBuilder,
+        ids: &'a [FuncId],
+        f: &'a Function,
+        file: &'a SourceFile,
+        fuse: bool,
+    ) -> FnGen<'a> {
         let params: Vec<RegKind> = f.vars[..f.params as usize].iter().map(|v| kind(v.ty)).collect();
         let mut b = FunctionBuilder::new(f.name.clone(), &params);
         for v in &f.vars[f.params as usize..] {
             b.alloc_reg(kind(v.ty));
         }
         let live = Liveness::compute(f);
-        for v in activation_vars(f, Some(&live)).iter() {
+        let activation = activation_vars(f, Some(&live));
+        for v in activation.iter() {
             b.mark_shared(Reg(v.0 as u16));
         }
-        FnGen { pb, ids, f, file, b, windows: IndexMap::new(), null_reg: None, live }
+        let mut g =
+            FnGen { pb, ids, f, file, b, windows: IndexMap::new(), null_reg: None, live, plan: Plan::default(), fuse };
+        g.make_plan(&activation, fuse);
+        g
+    }
+
+    /// Fills [`FnGen::plan`] (module docs).
+    fn make_plan(&mut self, activation: &oort_ir::liveness::VarSet, fuse: bool) {
+        let f = self.f;
+        let n = f.vars.len();
+        let (mut defs, mut uses) = (vec![0u32; n], vec![0u32; n]);
+        let blocks = f.reverse_postorder();
+        for &blk in &blocks {
+            let data = f.block(blk);
+            for &i in &data.insts {
+                let inst = f.inst(i);
+                if let Some(d) = inst.dst {
+                    defs[d.index()] += 1;
+                }
+                for u in inst_uses(&inst.op) {
+                    uses[u.index()] += 1;
+                }
+            }
+            for u in term_uses(&data.term) {
+                uses[u.index()] += 1;
+            }
+        }
+        let temp = |v: Var| defs[v.index()] == 1 && !activation.contains(v) && v.index() >= f.params as usize;
+        let mut folded = vec![0u32; n];
+        for &blk in &blocks {
+            let data = f.block(blk);
+            // Temporaries defined earlier in this block: where, and whether by a constant.
+            let mut defined: HashMap<Var, (Inst, usize)> = HashMap::new();
+            let mut last_window_user: Option<usize> = None;
+            // The comparison fused into the branch, if any.
+            if fuse
+                && let Terminator::Branch { cond, .. } = data.term
+                && let Some(&last) = data.insts.last()
+                && let Op::Binary(op, _, _, _) = f.inst(last).op
+                && op.is_comparison()
+                && f.inst(last).dst == Some(cond)
+                && uses[cond.index()] == 1
+                && temp(cond)
+            {
+                self.plan.fused.insert(blk, last);
+                self.plan.skip.insert(last);
+            }
+            for (k, &i) in data.insts.iter().enumerate() {
+                let inst = f.inst(i);
+                // Immediate operands.
+                let mut fold = |v: Var, plan: &mut Plan| {
+                    if defined.contains_key(&v) && plan.consts.contains_key(&v) {
+                        plan.imm.insert((i, v));
+                        folded[v.index()] += 1;
+                    }
+                };
+                match inst.op {
+                    Op::Binary(op @ (BinOp::Add | BinOp::Sub), ty @ (Ty::I32 | Ty::I64), a, b) => {
+                        let neg_ok = |v: Var, plan: &Plan| {
+                            plan.consts.get(&v).and_then(|&c| imm16(c)).is_some_and(|c| c != i16::MIN)
+                        };
+                        let _ = ty;
+                        if neg_ok(b, &self.plan) {
+                            fold(b, &mut self.plan);
+                        } else if op == BinOp::Add && neg_ok(a, &self.plan) {
+                            fold(a, &mut self.plan);
+                        }
+                    }
+                    Op::Binary(op, ty, a, b) if self.plan.fused.get(&blk) == Some(&i) && branch_takes_imm(op, ty) => {
+                        let small = |v: Var, plan: &Plan| plan.consts.get(&v).and_then(|&c| imm16(c)).is_some();
+                        if small(b, &self.plan) {
+                            fold(b, &mut self.plan);
+                        } else if small(a, &self.plan) {
+                            fold(a, &mut self.plan);
+                        }
+                    }
+                    _ => {}
+                }
+                // Arguments computed into their window slot.
+                if uses_window(&inst.op) {
+                    self.place_args(CallSite::Inst(i), &inst.op, k, &defined, last_window_user, &uses, &temp);
+                    last_window_user = Some(k);
+                }
+                if let Some(d) = inst.dst
+                    && temp(d)
+                {
+                    defined.insert(d, (i, k));
+                    if let Op::Const(c) = &inst.op
+                        && let Some(bits) = const_bits(c)
+                    {
+                        self.plan.consts.insert(d, bits);
+                    }
+                }
+            }
+            if let Terminator::TailCall { callee, args } = &data.term
+                && !matches!(callee, Callee::Builtin(_))
+            {
+                let op = Op::Call { callee: callee.clone(), args: args.clone() };
+                self.place_args(CallSite::Term(blk), &op, data.insts.len(), &defined, last_window_user, &uses, &temp);
+            }
+        }
+        // A constant all of whose uses are immediates is not loaded at all.
+        for &blk in &blocks {
+            for &i in &f.block(blk).insts {
+                if let Some(d) = f.inst(i).dst
+                    && self.plan.consts.contains_key(&d)
+                    && folded[d.index()] == uses[d.index()]
+                {
+                    self.plan.skip.insert(i);
+                }
+            }
+        }
+    }
+
+    /// Plans which arguments of the call `op` (at position `k` of its block) are computed
+    /// straight into their window slot: temporaries used only here, defined in this block
+    /// with no instruction using a window (which would clobber the slot) after the
+    /// definition. The definition may itself be a call: its result is written after its
+    /// own window is done with.
+    #[allow(clippy::too_many_arguments)]
+    fn place_args(
+        &mut self,
+        site: CallSite,
+        op: &Op,
+        k: usize,
+        defined: &HashMap<Var, (Inst, usize)>,
+        last_window_user: Option<usize>,
+        uses: &[u32],
+        temp: &dyn Fn(Var) -> bool,
+    ) {
+        let Some((base, head, args)) = self.window_of(op) else { return };
+        for (j, &a) in args.iter().enumerate() {
+            let Some(&(def, pos)) = defined.get(&a) else { continue };
+            if pos >= k || last_window_user.is_some_and(|w| w > pos) || uses[a.index()] != 1 || !temp(a) {
+                continue;
+            }
+            // A fused comparison or a folded constant emits nothing to retarget.
+            if self.plan.skip.contains(&def) || self.plan.fused.values().any(|&c| c == def) {
+                continue;
+            }
+            self.plan.retarget.insert(def, Reg(base.0 + head + j as u16));
+            self.plan.placed.insert((site, j));
+        }
+    }
+
+    /// The window a call-like operation uses: its base, the number of head slots before the
+    /// arguments (1 for a function call's callee/environment slot, 0 for a built-in) and
+    /// the arguments. Windows are allocated here first, so planning and emitting agree.
+    fn window_of<'o>(&mut self, op: &'o Op) -> Option<(Reg, u16, &'o [Var])> {
+        match op {
+            Op::Call { callee: Callee::Builtin(Builtin::Str), .. } => None,
+            Op::Call { callee: Callee::Builtin(_), args } => Some((self.window(self.kinds(None, args)), 0, args)),
+            Op::Call { args, .. } => Some((self.window(self.kinds(Some(RegKind::Ref), args)), 1, args)),
+            Op::Substring { .. } => None,
+            _ => None,
+        }
+    }
+
+    /// The kinds of a window for `args` after an optional head slot.
+    fn kinds(&self, head: Option<RegKind>, args: &[Var]) -> Vec<RegKind> {
+        let mut kinds: Vec<RegKind> = head.into_iter().collect();
+        kinds.extend(args.iter().map(|&a| kind(self.f.var_ty(a))));
+        if kinds.is_empty() {
+            kinds.push(RegKind::Value);
+        }
+        kinds
     }
 
     fn r(&self, v: Var) -> Reg {
@@ -122,9 +494,13 @@ impl<'a> FnGen<'a> {
             let data = self.f.block(blk);
             let live_after = self.live.after_each(self.f, blk);
             for (k, &i) in data.insts.iter().enumerate() {
+                if self.plan.skip.contains(&i) {
+                    continue;
+                }
                 let inst = self.f.inst(i);
                 self.set_span(inst.span);
-                self.inst(inst.dst, &inst.op);
+                let dst = self.plan.retarget.get(&i).copied().or(inst.dst.map(|v| self.r(v)));
+                self.inst(i, dst, &inst.op);
                 if let Op::Call { callee, .. } = &inst.op
                     && !matches!(callee, Callee::Builtin(_))
                 {
@@ -145,6 +521,27 @@ impl<'a> FnGen<'a> {
                         self.b.jump(labels[t]);
                     }
                 }
+                Terminator::Branch { then, els, .. } if self.plan.fused.contains_key(&blk) => {
+                    let cmp = self.f.inst(self.plan.fused[&blk]);
+                    let Op::Binary(op, ty, a, b) = cmp.op else { unreachable!("fused a non-comparison") };
+                    let id = self.plan.fused[&blk];
+                    let imm = |v: Var, plan: &Plan| {
+                        plan.imm.contains(&(id, v)).then(|| imm16(plan.consts[&v]).expect("planned immediate"))
+                    };
+                    let (pred, a, b) = match (imm(a, &self.plan), imm(b, &self.plan)) {
+                        (_, Some(c)) => (Pred::of(op), self.r(a), Rhs::Imm(c)),
+                        (Some(c), None) => (Pred::of(op).swap(), self.r(b), Rhs::Imm(c)),
+                        (None, None) => (Pred::of(op), self.r(a), Rhs::Reg(self.r(b))),
+                    };
+                    if Some(*then) == next {
+                        self.b.emit_jump(fused_branch(pred.negate(ty), ty, a, b), labels[els]);
+                    } else {
+                        self.b.emit_jump(fused_branch(pred, ty, a, b), labels[then]);
+                        if Some(*els) != next {
+                            self.b.jump(labels[els]);
+                        }
+                    }
+                }
                 Terminator::Branch { cond, then, els } => {
                     let c = self.r(*cond);
                     if Some(*then) == next {
@@ -161,9 +558,23 @@ impl<'a> FnGen<'a> {
                     let tmp = self.window(vec![RegKind::Value, RegKind::Value]);
                     let flag = Reg(tmp.0 + 1);
                     for (val, target) in cases {
-                        self.b.load_int(tmp, *val as u64);
-                        self.b.emit(Instr::EqI64 { dst: flag, a: v, b: tmp });
-                        self.b.jump_if(flag, labels[target]);
+                        let bits = *val as u64;
+                        match imm16(bits) {
+                            Some(imm) if self.fuse => {
+                                let target_near = crate::bytecode::Near(u16::MAX);
+                                self.b.emit_jump(Instr::JumpEqImm { a: v, imm, target: target_near }, labels[target]);
+                            }
+                            _ if self.fuse => {
+                                self.b.load_int(tmp, bits);
+                                let near = crate::bytecode::Near(u16::MAX);
+                                self.b.emit_jump(Instr::JumpEq { a: v, b: tmp, target: near }, labels[target]);
+                            }
+                            _ => {
+                                self.b.load_int(tmp, bits);
+                                self.b.emit(Instr::EqI64 { dst: flag, a: v, b: tmp });
+                                self.b.jump_if(flag, labels[target]);
+                            }
+                        }
                     }
                     if Some(*default) != next {
                         self.b.jump(labels[default]);
@@ -176,7 +587,7 @@ impl<'a> FnGen<'a> {
                 Terminator::Return(None) => {
                     self.b.emit(Instr::RetVoid {});
                 }
-                Terminator::TailCall { callee, args } => self.tail_call(callee, args),
+                Terminator::TailCall { callee, args } => self.tail_call(blk, callee, args),
                 Terminator::Goto(v) => {
                     let src = self.r(*v);
                     self.b.emit(Instr::Goto { src });
@@ -194,13 +605,9 @@ impl<'a> FnGen<'a> {
     /// Moves `args` into a window whose first slot has kind `head.0` and receives
     /// `head.1` (nothing is moved when that is `None`: the callee slot of `callv`, which the
     /// VM ignores); returns its base.
-    fn fill_window(&mut self, head: Option<(RegKind, Option<Reg>)>, args: &[Var]) -> Reg {
-        let mut kinds: Vec<RegKind> = head.iter().map(|h| h.0).collect();
-        kinds.extend(args.iter().map(|&a| kind(self.f.var_ty(a))));
-        if kinds.is_empty() {
-            kinds.push(RegKind::Value);
-        }
-        let base = self.window(kinds);
+    /// Arguments the plan computed straight into their slot (`site`) are not moved.
+    fn fill_window(&mut self, site: Option<CallSite>, head: Option<(RegKind, Option<Reg>)>, args: &[Var]) -> Reg {
+        let base = self.window(self.kinds(head.map(|h| h.0), args));
         let mut at = base.0;
         if let Some((_, src)) = head {
             if let Some(src) = src {
@@ -208,16 +615,18 @@ impl<'a> FnGen<'a> {
             }
             at += 1;
         }
-        for &a in args {
-            let src = self.r(a);
-            self.b.emit(Instr::Move { dst: Reg(at), src });
+        for (j, &a) in args.iter().enumerate() {
+            if !site.is_some_and(|s| self.plan.placed.contains(&(s, j))) {
+                let src = self.r(a);
+                self.b.emit(Instr::Move { dst: Reg(at), src });
+            }
             at += 1;
         }
         base
     }
 
-    fn inst(&mut self, dst: Option<Var>, op: &Op) {
-        let d = dst.map(|v| self.r(v));
+    /// Emits IR instruction `id`, writing its result (if any) to `d`.
+    fn inst(&mut self, id: Inst, d: Option<Reg>, op: &Op) {
         let dr = || d.expect("instruction has a result");
         match op {
             Op::Const(c) => {
@@ -256,7 +665,14 @@ impl<'a> FnGen<'a> {
                 self.b.emit(i);
             }
             Op::Binary(op, ty, a, c) => {
-                let i = binary(*op, *ty, dr(), self.r(*a), self.r(*c));
+                let imm =
+                    |v: &Var| self.plan.imm.contains(&(id, *v)).then(|| imm16(self.plan.consts[v]).expect("planned"));
+                let i = match (imm(a), imm(c)) {
+                    // Planned only for add/sub of int32/int64 (`make_plan`).
+                    (_, Some(k)) => add_imm(*ty, dr(), self.r(*a), if *op == BinOp::Sub { -k } else { k }),
+                    (Some(k), None) => add_imm(*ty, dr(), self.r(*c), k),
+                    (None, None) => binary(*op, *ty, dr(), self.r(*a), self.r(*c)),
+                };
                 self.b.emit(i);
             }
             Op::Convert { from, to, src } => {
@@ -279,7 +695,7 @@ impl<'a> FnGen<'a> {
                 let src = self.r(*v);
                 self.b.emit(Instr::Print { src });
             }
-            Op::Call { callee, args } => self.call(d, callee, args),
+            Op::Call { callee, args } => self.call(CallSite::Inst(id), d, callee, args),
             Op::NewArray { elem, len } => {
                 let len = self.r(*len);
                 self.b.emit(Instr::NewArray { dst: dr(), elem: elem_kind(*elem), len });
@@ -305,7 +721,7 @@ impl<'a> FnGen<'a> {
                 self.b.emit(Instr::StrIndex { dst: dr(), s, idx });
             }
             Op::Substring { string, from, to } => {
-                let base = self.fill_window(None, &[*string, *from, *to]);
+                let base = self.fill_window(None, None, &[*string, *from, *to]);
                 self.b.emit(Instr::CallBuiltin { dst: dr(), builtin: VmBuiltin::Substring, base, nargs: 3 });
             }
             Op::NewEnv { parent, slots } => {
@@ -376,29 +792,35 @@ impl<'a> FnGen<'a> {
 
     /// Fills the call window of a call of a function (not a built-in); returns the window
     /// and what the call instruction needs to know about the callee.
-    fn function_call_window(&mut self, callee: &Callee, args: &[Var]) -> (Reg, Target) {
+    fn function_call_window(&mut self, site: CallSite, callee: &Callee, args: &[Var], tail: bool) -> (Reg, Target) {
+        let site = Some(site);
         match callee {
+            Callee::Direct { func, env: None } if !tail => {
+                // `calls`: the environment slot is left alone.
+                let base = self.fill_window(site, Some((RegKind::Ref, None)), args);
+                (base, Target::Static(self.ids[func.index()]))
+            }
             Callee::Direct { func, env } => {
                 let env = match env {
                     Some(e) => self.r(*e),
                     None => self.null(),
                 };
-                let base = self.fill_window(Some((RegKind::Ref, Some(env))), args);
+                let base = self.fill_window(site, Some((RegKind::Ref, Some(env))), args);
                 (base, Target::Direct(self.ids[func.index()]))
             }
             Callee::Closure(c) => {
                 let c = self.r(*c);
-                (self.fill_window(Some((RegKind::Ref, Some(c))), args), Target::Closure)
+                (self.fill_window(site, Some((RegKind::Ref, Some(c))), args), Target::Closure)
             }
             Callee::Virtual { slot } => {
-                (self.fill_window(Some((RegKind::Ref, None)), args), Target::Virtual(*slot as u16))
+                (self.fill_window(site, Some((RegKind::Ref, None)), args), Target::Virtual(*slot as u16))
             }
             Callee::Builtin(_) => unreachable!("built-ins have no call window of this shape"),
         }
     }
 
     /// `goto f (args);`: the arguments go to a window, and the callee replaces the frame.
-    fn tail_call(&mut self, callee: &Callee, args: &[Var]) {
+    fn tail_call(&mut self, blk: Block, callee: &Callee, args: &[Var]) {
         let nargs = args.len() as u8;
         if matches!(callee, Callee::Builtin(_)) {
             // The type checker allows no tail call of a built-in; keep the bytecode well
@@ -406,21 +828,23 @@ impl<'a> FnGen<'a> {
             self.b.emit(Instr::RetVoid {});
             return;
         }
-        let (base, target) = self.function_call_window(callee, args);
+        let (base, target) = self.function_call_window(CallSite::Term(blk), callee, args, true);
         self.b.emit(match target {
-            Target::Direct(func) => Instr::TailCallDirect { func, base, nargs },
+            Target::Direct(func) | Target::Static(func) => Instr::TailCallDirect { func, base, nargs },
             Target::Closure => Instr::TailCall { base, nargs },
             Target::Virtual(slot) => Instr::TailCallVirtual { slot, base, nargs },
         });
     }
 
-    fn call(&mut self, d: Option<Reg>, callee: &Callee, args: &[Var]) {
+    fn call(&mut self, site: CallSite, d: Option<Reg>, callee: &Callee, args: &[Var]) {
         let nargs = args.len() as u8;
         match callee {
             Callee::Direct { .. } | Callee::Closure(_) | Callee::Virtual { .. } => {
-                let (base, target) = self.function_call_window(callee, args);
+                let (base, target) = self.function_call_window(site, callee, args, false);
+                // A void call's (unused) result lands in the window's head slot.
                 let dst = d.unwrap_or(base);
                 self.b.emit(match target {
+                    Target::Static(func) => Instr::CallStatic { dst, func, base, nargs },
                     Target::Direct(func) => Instr::CallDirect { dst, func, base, nargs },
                     Target::Closure => Instr::Call { dst, base, nargs },
                     Target::Virtual(slot) => Instr::CallVirtual { dst, slot, base, nargs },
@@ -447,7 +871,7 @@ impl<'a> FnGen<'a> {
                     Builtin::IdentityHash => VmBuiltin::IdentityHash,
                     Builtin::Str => unreachable!("handled above"),
                 };
-                let base = self.fill_window(None, args);
+                let base = self.fill_window(Some(site), None, args);
                 let dst = match d {
                     Some(d) => d,
                     None => self.window(vec![builtin.result_kind()]),
@@ -460,6 +884,8 @@ impl<'a> FnGen<'a> {
 
 /// What a call instruction needs to know about its callee.
 enum Target {
+    /// A function without environment (`calls`).
+    Static(FuncId),
     Direct(FuncId),
     Closure,
     Virtual(u16),
@@ -502,6 +928,11 @@ fn convert(from: Ty, to: Ty, dst: Reg, src: Reg) -> Instr {
         (F64, U64) => Instr::CvtF64U64 { dst, src },
         _ => Instr::Move { dst, src },
     }
+}
+
+/// `dst = a + imm` for int32 or int64.
+fn add_imm(ty: Ty, dst: Reg, a: Reg, imm: i16) -> Instr {
+    if ty == Ty::I32 { Instr::AddI32Imm { dst, a, imm } } else { Instr::AddI64Imm { dst, a, imm } }
 }
 
 fn binary(op: BinOp, ty: Ty, dst: Reg, a: Reg, b: Reg) -> Instr {

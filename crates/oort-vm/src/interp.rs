@@ -791,6 +791,8 @@ impl Vm {
     /// dispatch increments a local counter, added to [`Vm::instructions_executed`] when the
     /// run ends (normally or by a runtime error); without it, the loop is the uncounted one.
     #[inline(never)]
+    // `!(a < b)` on doubles is meant: it is true for NaN (`jnlt.f64`).
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
     fn execute<const COUNT: bool>(&mut self, out: &mut dyn Write) -> Result<(), RuntimeError> {
         let nslots = self.options.max_stack / 8;
         let stack_error = || RuntimeError {
@@ -1091,6 +1093,14 @@ impl Vm {
                 }
             }};
         }
+        // A fused compare-and-branch.
+        macro_rules! jump_if {
+            ($target:expr, $cond:expr) => {
+                if $cond {
+                    ip = func.code.as_ptr().add($target.0 as usize)
+                }
+            };
+        }
         macro_rules! env_at {
             ($env:expr, $depth:expr) => {{
                 let mut e = nonnull!(reg!($env));
@@ -1184,6 +1194,8 @@ impl Vm {
                     DivF64 { dst, a, b } => bin!(dst, a, b, rf64, wf64, |x, y| x / y),
                     RemF64 { dst, a, b } => bin!(dst, a, b, rf64, wf64, |x, y| x % y),
                     NegF64 { dst, src } => un!(dst, src, rf64, wf64, |x| -x),
+                    AddI32Imm { dst, a, imm } => un!(dst, a, ri32, wi32, |x| x.wrapping_add(imm as i32)),
+                    AddI64Imm { dst, a, imm } => un!(dst, a, ri64, wi64, |x| x.wrapping_add(imm as i64)),
 
                     AndI32 { dst, a, b } => bin!(dst, a, b, ri32, wi32, |x, y| x & y),
                     OrI32 { dst, a, b } => bin!(dst, a, b, ri32, wi32, |x, y| x | y),
@@ -1283,6 +1295,32 @@ impl Vm {
                             ip = func.code.as_ptr().add(target.0 as usize)
                         }
                     }
+                    JumpEq { a, b, target } => jump_if!(target, reg!(a) == reg!(b)),
+                    JumpNe { a, b, target } => jump_if!(target, reg!(a) != reg!(b)),
+                    JumpEqImm { a, imm, target } => jump_if!(target, reg!(a) == imm as i64 as u64),
+                    JumpNeImm { a, imm, target } => jump_if!(target, reg!(a) != imm as i64 as u64),
+                    JumpLtI32 { a, b, target } => jump_if!(target, ri32(reg!(a)) < ri32(reg!(b))),
+                    JumpLeI32 { a, b, target } => jump_if!(target, ri32(reg!(a)) <= ri32(reg!(b))),
+                    JumpLtI32Imm { a, imm, target } => jump_if!(target, ri32(reg!(a)) < imm as i32),
+                    JumpLeI32Imm { a, imm, target } => jump_if!(target, ri32(reg!(a)) <= imm as i32),
+                    JumpGtI32Imm { a, imm, target } => jump_if!(target, ri32(reg!(a)) > imm as i32),
+                    JumpGeI32Imm { a, imm, target } => jump_if!(target, ri32(reg!(a)) >= imm as i32),
+                    JumpLtI64 { a, b, target } => jump_if!(target, ri64(reg!(a)) < ri64(reg!(b))),
+                    JumpLeI64 { a, b, target } => jump_if!(target, ri64(reg!(a)) <= ri64(reg!(b))),
+                    JumpLtI64Imm { a, imm, target } => jump_if!(target, ri64(reg!(a)) < imm as i64),
+                    JumpLeI64Imm { a, imm, target } => jump_if!(target, ri64(reg!(a)) <= imm as i64),
+                    JumpGtI64Imm { a, imm, target } => jump_if!(target, ri64(reg!(a)) > imm as i64),
+                    JumpGeI64Imm { a, imm, target } => jump_if!(target, ri64(reg!(a)) >= imm as i64),
+                    JumpLtU32 { a, b, target } => jump_if!(target, ru32(reg!(a)) < ru32(reg!(b))),
+                    JumpLeU32 { a, b, target } => jump_if!(target, ru32(reg!(a)) <= ru32(reg!(b))),
+                    JumpLtU64 { a, b, target } => jump_if!(target, ru64(reg!(a)) < ru64(reg!(b))),
+                    JumpLeU64 { a, b, target } => jump_if!(target, ru64(reg!(a)) <= ru64(reg!(b))),
+                    JumpEqF64 { a, b, target } => jump_if!(target, rf64(reg!(a)) == rf64(reg!(b))),
+                    JumpNeF64 { a, b, target } => jump_if!(target, rf64(reg!(a)) != rf64(reg!(b))),
+                    JumpLtF64 { a, b, target } => jump_if!(target, rf64(reg!(a)) < rf64(reg!(b))),
+                    JumpLeF64 { a, b, target } => jump_if!(target, rf64(reg!(a)) <= rf64(reg!(b))),
+                    JumpNltF64 { a, b, target } => jump_if!(target, !(rf64(reg!(a)) < rf64(reg!(b)))),
+                    JumpNleF64 { a, b, target } => jump_if!(target, !(rf64(reg!(a)) <= rf64(reg!(b)))),
 
                     Call { dst, base: b, nargs } => {
                         let clo = nonnull!(reg!(b));
@@ -1295,6 +1333,9 @@ impl Vm {
                     CallDirect { dst, func: callee, base: b, nargs } => {
                         let env = reg!(b);
                         do_call!(callee.0 as usize, env, b, nargs, dst);
+                    }
+                    CallStatic { dst, func: callee, base: b, nargs } => {
+                        do_call!(callee.0 as usize, 0, b, nargs, dst);
                     }
                     TailCall { base: b, nargs } => {
                         let clo = nonnull!(reg!(b));

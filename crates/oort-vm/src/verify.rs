@@ -280,6 +280,7 @@ fn verify_function(program: &Program, limits: &Limits, f: &Function, errors: &mu
         match *instr {
             Instr::Call { base, nargs, .. }
             | Instr::CallDirect { base, nargs, .. }
+            | Instr::CallStatic { base, nargs, .. }
             | Instr::CallVirtual { base, nargs, .. }
             | Instr::TailCall { base, nargs }
             | Instr::TailCallDirect { base, nargs, .. }
@@ -306,7 +307,9 @@ fn verify_function(program: &Program, limits: &Limits, f: &Function, errors: &mu
             }
             _ => {}
         }
-        if let Instr::CallDirect { func, base, nargs, .. } | Instr::TailCallDirect { func, base, nargs } = *instr
+        if let Instr::CallDirect { func, base, nargs, .. }
+        | Instr::CallStatic { func, base, nargs, .. }
+        | Instr::TailCallDirect { func, base, nargs } = *instr
             && let Some(callee) = program.functions.get(func.0 as usize)
         {
             if callee.nparams != nargs as u16 {
