@@ -90,13 +90,30 @@ pub struct ClosureObj {
 }
 
 /// A heap environment: captured variables of one scope, and the enclosing scope's env.
+/// Its `nslots` slots follow the struct inline, in one allocation (see [`EnvObj::slots`]).
 #[repr(C)]
 #[derive(Debug)]
 pub struct EnvObj {
     pub header: ObjHeader,
     pub layout: LayoutId,
+    pub nslots: u32,
     pub parent: u64,
-    pub slots: Box<[u64]>,
+}
+
+impl EnvObj {
+    /// The slots.
+    ///
+    /// # Safety
+    /// `self` must be an environment allocated by [`Heap::alloc_env`] (so that `nslots`
+    /// slots follow it).
+    pub unsafe fn slots(&mut self) -> &mut [u64] {
+        // SAFETY: alloc_env allocated `nslots` zeroed slots right after the struct, whose
+        // size is a multiple of 8.
+        unsafe {
+            let p = (self as *mut EnvObj).add(1) as *mut u64;
+            std::slice::from_raw_parts_mut(p, self.nslots as usize)
+        }
+    }
 }
 
 /// An object (class instance). Its `nfields` field slots follow the struct inline, in one
@@ -265,6 +282,9 @@ pub struct Heap {
     func_ref_regs: Vec<Box<[u16]>>,
     mark_stack: Vec<*mut ObjHeader>,
     stats: GcStats,
+    /// Where object structs live. Declared last: dropped after `Heap::drop` has freed
+    /// the objects' payloads.
+    blocks: Blocks,
 }
 
 fn header(kind: ObjKind) -> ObjHeader {
@@ -307,8 +327,120 @@ pub const fn instance_size(nfields: usize) -> usize {
     size_of::<InstObj>() + nfields * 8
 }
 
-fn instance_layout(nfields: usize) -> Layout {
-    Layout::from_size_align(instance_size(nfields), align_of::<InstObj>()).expect("object layout")
+/// Object memory: blocks of up to [`SMALL_MAX`] bytes come from size classes (multiples of
+/// 16 bytes), each a free list threaded through its freed blocks, refilled by bumping through
+/// 256 KiB chunks taken from the system; larger blocks come from the system allocator. The
+/// chunks are returned to the system only when the heap is dropped (a freed block is reused
+/// by the next allocation of its size class). Every object struct is a block; payloads of
+/// strings, arrays, activations and continuations are separate system allocations.
+///
+/// Allocation is a pop from a free list (or a pointer bump) and freeing a push, instead of
+/// a `malloc`/`free` pair per object, which dominated allocation-heavy programs.
+#[derive(Debug)]
+struct Blocks {
+    free: [*mut FreeBlock; NCLASSES],
+    bump: *mut u8,
+    bump_end: *mut u8,
+    chunks: Vec<*mut u8>,
+}
+
+/// A free block: its first word links to the next free block of its size class.
+struct FreeBlock {
+    next: *mut FreeBlock,
+}
+
+/// Largest block served from a size class.
+pub const SMALL_MAX: usize = 512;
+const GRANULE: usize = 16;
+const NCLASSES: usize = SMALL_MAX / GRANULE;
+const CHUNK: usize = 256 << 10;
+
+fn chunk_layout() -> Layout {
+    Layout::from_size_align(CHUNK, GRANULE).expect("chunk layout")
+}
+
+fn large_layout(size: usize) -> Option<Layout> {
+    Layout::from_size_align(size, GRANULE).ok()
+}
+
+impl Blocks {
+    fn new() -> Blocks {
+        Blocks {
+            free: [ptr::null_mut(); NCLASSES],
+            bump: ptr::null_mut(),
+            bump_end: ptr::null_mut(),
+            chunks: Vec::new(),
+        }
+    }
+
+    /// A zeroed block of at least `size` (> 0) bytes, 16-byte aligned; null if the system
+    /// refuses.
+    #[inline]
+    fn alloc(&mut self, size: usize) -> *mut u8 {
+        if size > SMALL_MAX {
+            return match large_layout(size) {
+                // SAFETY: the layout has a non-zero size.
+                Some(l) => unsafe { alloc::alloc_zeroed(l) },
+                None => ptr::null_mut(),
+            };
+        }
+        let class = (size - 1) / GRANULE;
+        let b = self.free[class];
+        if !b.is_null() {
+            // SAFETY: `b` is a free block of this class (at least `size` bytes), owned by
+            // the free list, whose first word is its link.
+            unsafe {
+                self.free[class] = (*b).next;
+                ptr::write_bytes(b as *mut u8, 0, (class + 1) * GRANULE);
+            }
+            return b as *mut u8;
+        }
+        let rounded = (class + 1) * GRANULE;
+        if (self.bump_end as usize) - (self.bump as usize) < rounded {
+            // SAFETY: the chunk layout has a non-zero size.
+            let c = unsafe { alloc::alloc_zeroed(chunk_layout()) };
+            if c.is_null() {
+                return ptr::null_mut();
+            }
+            self.chunks.push(c);
+            self.bump = c;
+            // SAFETY: one past the end of the chunk.
+            self.bump_end = unsafe { c.add(CHUNK) };
+        }
+        let p = self.bump;
+        // SAFETY: `rounded` bytes remain in the chunk (checked above); chunk memory is
+        // zeroed and never handed out twice by the bump.
+        self.bump = unsafe { p.add(rounded) };
+        p
+    }
+
+    /// Returns a block of `size` bytes (the size it was allocated with).
+    ///
+    /// # Safety
+    /// `p` must come from [`Blocks::alloc`] of this allocator with the same `size`, and not
+    /// be used afterwards.
+    #[inline]
+    unsafe fn free(&mut self, p: *mut u8, size: usize) {
+        if size > SMALL_MAX {
+            // SAFETY: allocated by the system allocator with this layout (`alloc`).
+            unsafe { alloc::dealloc(p, large_layout(size).expect("layout it was allocated with")) };
+            return;
+        }
+        let class = (size - 1) / GRANULE;
+        let b = p as *mut FreeBlock;
+        // SAFETY: the block is at least 16 bytes and ours again.
+        unsafe { (*b).next = self.free[class] };
+        self.free[class] = b;
+    }
+}
+
+impl Drop for Blocks {
+    fn drop(&mut self) {
+        for &c in &self.chunks {
+            // SAFETY: allocated in `alloc` with this layout, freed once.
+            unsafe { alloc::dealloc(c, chunk_layout()) };
+        }
+    }
 }
 
 /// Bytes accounted for the object `obj`.
@@ -322,7 +454,7 @@ unsafe fn object_size(obj: *mut ObjHeader) -> usize {
             ObjKind::String => string_size((*(obj as *const StrObj)).bytes.as_ref().len()),
             ObjKind::Array => array_size((*(obj as *const ArrayObj)).data.as_ref().len()),
             ObjKind::Closure => CLOSURE_SIZE,
-            ObjKind::Env => env_size((*(obj as *const EnvObj)).slots.as_ref().len()),
+            ObjKind::Env => env_size((*(obj as *const EnvObj)).nslots as usize),
             ObjKind::Instance => instance_size((*(obj as *const InstObj)).nfields as usize),
             ObjKind::Frame => {
                 let f = &*(obj as *const FrameObj);
@@ -349,6 +481,7 @@ impl Heap {
             func_ref_regs: Vec::new(),
             mark_stack: Vec::new(),
             stats: GcStats::default(),
+            blocks: Blocks::new(),
         }
     }
 
@@ -429,17 +562,26 @@ impl Heap {
         self.count += 1;
     }
 
-    fn link_box<T>(&mut self, obj: Box<T>) -> *mut T {
-        let p = Box::into_raw(obj);
+    /// Moves `obj` (an object struct, `size_of::<T>()` bytes) into a block of its own and
+    /// links it; on failure gives the reservation of `reserved` bytes back.
+    fn link_new<T>(&mut self, obj: T, reserved: usize) -> Result<*mut T, OutOfMemory> {
+        const { assert!(align_of::<T>() <= GRANULE) };
+        let p = self.blocks.alloc(size_of::<T>()) as *mut T;
+        if p.is_null() {
+            self.unreserve(reserved);
+            return Err(OutOfMemory);
+        }
+        // SAFETY: a fresh block of `size_of::<T>()` bytes, suitably aligned.
+        unsafe { p.write(obj) };
         self.link(p as *mut ObjHeader);
-        p
+        Ok(p)
     }
 
     /// Allocate a string holding `bytes`.
     pub fn alloc_string(&mut self, bytes: Vec<u8>) -> Result<*mut StrObj, OutOfMemory> {
-        self.reserve(string_size(bytes.len()))?;
-        let obj = Box::new(StrObj { header: header(ObjKind::String), bytes: bytes.into_boxed_slice() });
-        Ok(self.link_box(obj))
+        let size = string_size(bytes.len());
+        self.reserve(size)?;
+        self.link_new(StrObj { header: header(ObjKind::String), bytes: bytes.into_boxed_slice() }, size)
     }
 
     /// Allocate a zero-filled array of `len` elements. The payload comes from a fallible,
@@ -461,27 +603,32 @@ impl Heap {
             // `[u64; len]`, which is what Box<[u64]> frees.
             unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(p, len)) }
         };
-        let obj = Box::new(ArrayObj { header: header(ObjKind::Array), elem, data });
-        Ok(self.link_box(obj))
+        self.link_new(ArrayObj { header: header(ObjKind::Array), elem, data }, size)
     }
 
     /// Allocate a closure.
     pub fn alloc_closure(&mut self, func: FuncId, env: u64) -> Result<*mut ClosureObj, OutOfMemory> {
         self.reserve(CLOSURE_SIZE)?;
-        let obj = Box::new(ClosureObj { header: header(ObjKind::Closure), func, env });
-        Ok(self.link_box(obj))
+        self.link_new(ClosureObj { header: header(ObjKind::Closure), func, env }, CLOSURE_SIZE)
     }
 
-    /// Allocate an environment with `nslots` zeroed slots.
+    /// Allocate an environment with `nslots` zeroed slots. One allocation holds the header
+    /// and the slots.
     pub fn alloc_env(&mut self, layout: LayoutId, parent: u64, nslots: usize) -> Result<*mut EnvObj, OutOfMemory> {
-        self.reserve(env_size(nslots))?;
-        let obj = Box::new(EnvObj {
-            header: header(ObjKind::Env),
-            layout,
-            parent,
-            slots: vec![0; nslots].into_boxed_slice(),
-        });
-        Ok(self.link_box(obj))
+        if nslots > u32::MAX as usize {
+            return Err(OutOfMemory);
+        }
+        let size = env_size(nslots);
+        self.reserve(size)?;
+        let p = self.blocks.alloc(size) as *mut EnvObj;
+        if p.is_null() {
+            self.unreserve(size);
+            return Err(OutOfMemory);
+        }
+        // SAFETY: `p` is a fresh, zeroed, suitably aligned block of `size` bytes.
+        unsafe { p.write(EnvObj { header: header(ObjKind::Env), layout, nslots: nslots as u32, parent }) };
+        self.link(p as *mut ObjHeader);
+        Ok(p)
     }
 
     /// Allocate an object of class `class` with `nfields` zeroed fields and environment
@@ -492,14 +639,13 @@ impl Heap {
         }
         let size = instance_size(nfields);
         self.reserve(size)?;
-        // SAFETY: the layout has a non-zero size (the header).
-        let p = unsafe { alloc::alloc_zeroed(instance_layout(nfields)) } as *mut InstObj;
+        let p = self.blocks.alloc(size) as *mut InstObj;
         if p.is_null() {
             self.unreserve(size);
             return Err(OutOfMemory);
         }
-        // SAFETY: `p` is a fresh, suitably aligned allocation of `size` bytes; the fields
-        // after the struct are already zero.
+        // SAFETY: `p` is a fresh, zeroed, suitably aligned block of `size` bytes; the
+        // fields after the struct are already zero.
         unsafe {
             p.write(InstObj { header: header(ObjKind::Instance), class: class.0 as u32, nfields: nfields as u32, env });
         }
@@ -516,8 +662,9 @@ impl Heap {
         regs: Vec<u64>,
         nlabels: usize,
     ) -> Result<*mut FrameObj, OutOfMemory> {
-        self.reserve(frame_size(regs.len(), nlabels))?;
-        let obj = Box::new(FrameObj {
+        let size = frame_size(regs.len(), nlabels);
+        self.reserve(size)?;
+        let obj = FrameObj {
             header: header(ObjKind::Frame),
             func,
             index: 0,
@@ -525,8 +672,8 @@ impl Heap {
             cont: 0,
             regs: regs.into_boxed_slice(),
             labels: vec![0; nlabels].into_boxed_slice(),
-        });
-        Ok(self.link_box(obj))
+        };
+        self.link_new(obj, size)
     }
 
     /// Allocate a continuation: the pending call of `frame` at `pc`, whose temporaries are
@@ -538,16 +685,15 @@ impl Heap {
         ret_dst: u16,
         temps: Vec<u64>,
     ) -> Result<*mut ContObj, OutOfMemory> {
-        self.reserve(cont_size(temps.len()))?;
-        let obj = Box::new(ContObj { header: header(ObjKind::Cont), frame, pc, ret_dst, temps: temps.into() });
-        Ok(self.link_box(obj))
+        let size = cont_size(temps.len());
+        self.reserve(size)?;
+        self.link_new(ContObj { header: header(ObjKind::Cont), frame, pc, ret_dst, temps: temps.into() }, size)
     }
 
     /// Allocate a label value.
     pub fn alloc_label(&mut self, frame: u64, pc: u32, name: u64) -> Result<*mut LabelObj, OutOfMemory> {
         self.reserve(LABEL_SIZE)?;
-        let obj = Box::new(LabelObj { header: header(ObjKind::Label), frame, pc, name });
-        Ok(self.link_box(obj))
+        self.link_new(LabelObj { header: header(ObjKind::Label), frame, pc, name }, LABEL_SIZE)
     }
 
     /// Every object, newest first.
@@ -583,10 +729,12 @@ impl Heap {
                 }
                 ObjKind::Closure => f((*(obj as *const ClosureObj)).env),
                 ObjKind::Env => {
-                    let e = &*(obj as *const EnvObj);
+                    let e = &mut *(obj as *mut EnvObj);
                     f(e.parent);
-                    for &i in self.env_ref_slots[e.layout.0 as usize].iter() {
-                        f(*e.slots.get_unchecked(i as usize));
+                    let layout = e.layout.0 as usize;
+                    let slots = e.slots();
+                    for &i in self.env_ref_slots[layout].iter() {
+                        f(*slots.get_unchecked(i as usize));
                     }
                 }
                 ObjKind::Instance => {
@@ -698,7 +846,7 @@ impl Heap {
                     prev = &mut (*p).next;
                 } else {
                     *prev = next;
-                    Heap::free(p);
+                    self.free(p);
                     freed += 1;
                 }
                 p = next;
@@ -712,27 +860,36 @@ impl Heap {
     /// Free one object.
     ///
     /// # Safety
-    /// `obj` must be an object allocated by a `Heap` and not freed yet, and unlinked or about
-    /// to be forgotten by the list.
-    unsafe fn free(obj: *mut ObjHeader) {
-        // SAFETY: `obj` came from Box::into_raw of the struct its kind names, or (objects)
-        // from alloc_zeroed with instance_layout(nfields).
+    /// `obj` must be an object allocated by this heap and not freed yet, and unlinked or
+    /// about to be forgotten by the list.
+    unsafe fn free(&mut self, obj: *mut ObjHeader) {
+        // SAFETY: `obj` is a block holding the struct its kind names (`link_new`), or an
+        // object or environment with its inline slots (`alloc_instance`, `alloc_env`); the
+        // struct's own payloads are dropped before the block goes back.
         unsafe {
-            match (*obj).kind {
-                ObjKind::String => drop(Box::from_raw(obj as *mut StrObj)),
-                ObjKind::Array => drop(Box::from_raw(obj as *mut ArrayObj)),
-                ObjKind::Closure => drop(Box::from_raw(obj as *mut ClosureObj)),
-                ObjKind::Env => drop(Box::from_raw(obj as *mut EnvObj)),
-                ObjKind::Frame => drop(Box::from_raw(obj as *mut FrameObj)),
-                ObjKind::Cont => drop(Box::from_raw(obj as *mut ContObj)),
-                ObjKind::Label => drop(Box::from_raw(obj as *mut LabelObj)),
-                ObjKind::Instance => {
-                    let n = (*(obj as *const InstObj)).nfields as usize;
-                    alloc::dealloc(obj as *mut u8, instance_layout(n))
-                }
-            }
+            let size = match (*obj).kind {
+                ObjKind::String => drop_struct(obj as *mut StrObj),
+                ObjKind::Array => drop_struct(obj as *mut ArrayObj),
+                ObjKind::Closure => drop_struct(obj as *mut ClosureObj),
+                ObjKind::Frame => drop_struct(obj as *mut FrameObj),
+                ObjKind::Cont => drop_struct(obj as *mut ContObj),
+                ObjKind::Label => drop_struct(obj as *mut LabelObj),
+                ObjKind::Env => env_size((*(obj as *const EnvObj)).nslots as usize),
+                ObjKind::Instance => instance_size((*(obj as *const InstObj)).nfields as usize),
+            };
+            self.blocks.free(obj as *mut u8, size);
         }
     }
+}
+
+/// Drops the payloads of the struct at `p` in place; returns the struct's size.
+///
+/// # Safety
+/// `p` must point to a live `T`, not used afterwards.
+unsafe fn drop_struct<T>(p: *mut T) -> usize {
+    // SAFETY: forwarded contract.
+    unsafe { ptr::drop_in_place(p) };
+    size_of::<T>()
 }
 
 impl Drop for Heap {
@@ -743,7 +900,7 @@ impl Drop for Heap {
             // each object is freed exactly once.
             unsafe {
                 let next = (*p).next;
-                Heap::free(p);
+                self.free(p);
                 p = next;
             }
         }
@@ -809,7 +966,7 @@ mod tests {
         unsafe { (*a).data[1] = s };
         let e = h.alloc_env(LayoutId(0), 0, 2).unwrap();
         // SAFETY: `e` was just allocated.
-        unsafe { (*e).slots[1] = a as u64 };
+        unsafe { (*e).slots()[1] = a as u64 };
         let c = h.alloc_closure(FuncId(0), e as u64).unwrap();
         let o = h.alloc_instance(ClassIdx(0), 3, e as u64).unwrap();
         // SAFETY: `o` was just allocated with 3 fields.

@@ -164,6 +164,11 @@ struct Loaded {
     interned: Vec<u64>,
     /// The `args ()` strings (GC roots).
     arg_strings: Vec<u64>,
+    /// The 256 one-byte strings, by byte, then the empty string: what `chr` returns, and
+    /// `substring` for lengths 0 and 1 (strings are immutable, so sharing them is
+    /// invisible but for `identity_hash`; Json's parser takes a one-byte substring per
+    /// character read).
+    small_strings: Vec<u64>,
     /// Per function, its Ref registers in increasing order (for scanning frames).
     ref_regs: Vec<Box<[u16]>>,
     /// Per function, its temporaries: the registers not in [`Function::shared`].
@@ -421,7 +426,7 @@ unsafe fn mark_roots(m: &mut Marker, loaded: &Loaded, frames: &[Frame], rp: *con
     // SAFETY: guaranteed by the caller; the scanned registers are inside each frame's
     // extent, which was checked against the register stack when the frame was pushed.
     unsafe {
-        for &v in loaded.interned.iter().chain(&loaded.arg_strings) {
+        for &v in loaded.interned.iter().chain(&loaded.arg_strings).chain(&loaded.small_strings) {
             m.mark(v);
         }
         for names in &loaded.label_names {
@@ -702,6 +707,10 @@ impl Vm {
         for a in args {
             arg_strings.push(heap.alloc_string(a.into_bytes()).map_err(|_| LoadError::OutOfMemory)? as u64);
         }
+        let mut small_strings = Vec::with_capacity(257);
+        for b in (0..=255u8).map(|b| vec![b]).chain([vec![]]) {
+            small_strings.push(heap.alloc_string(b).map_err(|_| LoadError::OutOfMemory)? as u64);
+        }
         let ref_regs: Vec<Box<[u16]>> = program
             .functions
             .iter()
@@ -735,7 +744,7 @@ impl Vm {
             heap,
             regs: Vec::new(),
             frames: Vec::new(),
-            loaded: Loaded { consts, interned, arg_strings, ref_regs, temp_regs, label_names, classes },
+            loaded: Loaded { consts, interned, arg_strings, small_strings, ref_regs, temp_regs, label_names, classes },
             options,
             start: Instant::now(),
             executed: 0,
@@ -1376,8 +1385,7 @@ impl Vm {
                                 if !(0..=255).contains(&c) {
                                     fail!("chr out of range: {c}")
                                 }
-                                gc_point!(heap::string_size(1));
-                                alloc!(heap.alloc_string(vec![c as u8]))
+                                *loaded.small_strings.get_unchecked(c as usize)
                             }
                             Builtin::ParseInt => {
                                 let s = heap::str_bytes(nonnull!(arg!(0)));
@@ -1406,9 +1414,15 @@ impl Vm {
                                 if from < 0 || from > to || to as usize > s.len() {
                                     fail!("index out of bounds: substring ({from}, {to}) of length {}", s.len())
                                 }
-                                let v = s[from as usize..to as usize].to_vec();
-                                gc_point!(heap::string_size(v.len()));
-                                alloc!(heap.alloc_string(v))
+                                match to - from {
+                                    0 => *loaded.small_strings.get_unchecked(256),
+                                    1 => *loaded.small_strings.get_unchecked(s[from as usize] as usize),
+                                    _ => {
+                                        let v = s[from as usize..to as usize].to_vec();
+                                        gc_point!(heap::string_size(v.len()));
+                                        alloc!(heap.alloc_string(v))
+                                    }
+                                }
                             }
                         };
                         reg!(dst) = v;
@@ -1427,14 +1441,14 @@ impl Vm {
                     }
                     EnvGet { dst, env, depth, slot } => {
                         let e = env_at!(env, depth);
-                        match e.slots.get(slot as usize) {
+                        match e.slots().get(slot as usize) {
                             Some(&v) => reg!(dst) = v,
                             None => fail!("internal error: environment slot {slot} out of range"),
                         }
                     }
                     EnvSet { env, depth, slot, src } => {
                         let e = env_at!(env, depth);
-                        match e.slots.get_mut(slot as usize) {
+                        match e.slots().get_mut(slot as usize) {
                             Some(p) => *p = reg!(src),
                             None => fail!("internal error: environment slot {slot} out of range"),
                         }
