@@ -17,7 +17,12 @@
 //!   call in between, is computed straight into its slot of the call window instead of
 //!   being moved there.
 //!
-//! All three are confined to temporaries (never a variable of the activation, which a
+//! - a constant defined inside a loop (and not made an immediate) is loaded once, at
+//!   function entry, into a register of its own, below every call window so that no call
+//!   clobbers it; a jump to a block that is only a test (a loop's header, from the back
+//!   edge) takes the test itself.
+//!
+//! All of these are confined to temporaries (never a variable of the activation, which a
 //! re-entered activation must find in its own register) defined once.
 
 use crate::builder::{FunctionBuilder, Label, ProgramBuilder};
@@ -102,9 +107,53 @@ struct Plan {
     fused: HashMap<Block, Inst>,
     /// Instructions whose result goes to a call-window slot instead of its register.
     retarget: HashMap<Inst, Reg>,
-    /// Call arguments already in their window slot: `(call, argument index)`; a tail call
-    /// (a terminator) is keyed by its block's last instruction slot, see [`Plan::term_key`].
+    /// Call arguments already in their window slot: `(call, argument index)`.
     placed: HashSet<(CallSite, usize)>,
+    /// Constants defined inside loops, loaded once at function entry into a register of
+    /// their own (one per distinct constant) instead of at every iteration.
+    hoisted: HashMap<Var, Reg>,
+    /// The registers of hoisted constants and what they hold, in allocation order.
+    const_regs: IndexMap<ConstKey, (Reg, Const)>,
+}
+
+/// A constant's identity, for sharing one register among equal hoisted constants.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum ConstKey {
+    Bits(u64),
+    F64(u64),
+    Str(Box<[u8]>),
+}
+
+fn const_key(c: &Const) -> ConstKey {
+    match c {
+        Const::F64(x) => ConstKey::F64(x.to_bits()),
+        Const::Str(s) => ConstKey::Str(s.clone()),
+        c => ConstKey::Bits(const_bits(c).expect("an integer, bool or null constant")),
+    }
+}
+
+/// The blocks inside loops: on a path from a loop header back to itself (the natural loop
+/// of each retreating edge of the reverse post-order).
+fn loop_blocks(f: &Function, order: &[Block]) -> HashSet<Block> {
+    let rank: HashMap<Block, usize> = order.iter().enumerate().map(|(i, &b)| (b, i)).collect();
+    let preds = f.predecessors();
+    let mut body = HashSet::new();
+    for &b in order {
+        for s in f.block(b).term.successors() {
+            if rank.get(&s).is_some_and(|&r| r <= rank[&b]) {
+                // `b -> s` goes back to `s`: every block reaching `b` without passing `s`.
+                let mut seen: HashSet<Block> = HashSet::from([s]);
+                let mut work = vec![b];
+                while let Some(x) = work.pop() {
+                    if seen.insert(x) {
+                        work.extend(preds[x.index()].iter().copied().filter(|p| rank.contains_key(p)));
+                    }
+                }
+                body.extend(seen);
+            }
+        }
+    }
+    body
 }
 
 /// A call in the IR: an instruction, or a block's tail-call terminator.
@@ -310,12 +359,23 @@ impl<'a> FnGen<'a> {
             }
         }
         let temp = |v: Var| defs[v.index()] == 1 && !activation.contains(v) && v.index() >= f.params as usize;
+        // Constants in loops, to be loaded once (unless every use takes an immediate).
+        let in_loop = loop_blocks(f, &blocks);
+        let mut candidates: Vec<(Inst, Var, Const)> = Vec::new();
+        for &blk in blocks.iter().filter(|b| in_loop.contains(b)) {
+            for &i in &f.block(blk).insts {
+                if let (Some(d), Op::Const(c)) = (f.inst(i).dst, &f.inst(i).op)
+                    && temp(d)
+                {
+                    candidates.push((i, d, c.clone()));
+                }
+            }
+        }
         let mut folded = vec![0u32; n];
         for &blk in &blocks {
             let data = f.block(blk);
             // Temporaries defined earlier in this block: where, and whether by a constant.
             let mut defined: HashMap<Var, (Inst, usize)> = HashMap::new();
-            let mut last_window_user: Option<usize> = None;
             // The comparison fused into the branch, if any.
             if fuse
                 && let Terminator::Branch { cond, .. } = data.term
@@ -360,11 +420,6 @@ impl<'a> FnGen<'a> {
                     }
                     _ => {}
                 }
-                // Arguments computed into their window slot.
-                if uses_window(&inst.op) {
-                    self.place_args(CallSite::Inst(i), &inst.op, k, &defined, last_window_user, &uses, &temp);
-                    last_window_user = Some(k);
-                }
                 if let Some(d) = inst.dst
                     && temp(d)
                 {
@@ -376,12 +431,6 @@ impl<'a> FnGen<'a> {
                     }
                 }
             }
-            if let Terminator::TailCall { callee, args } = &data.term
-                && !matches!(callee, Callee::Builtin(_))
-            {
-                let op = Op::Call { callee: callee.clone(), args: args.clone() };
-                self.place_args(CallSite::Term(blk), &op, data.insts.len(), &defined, last_window_user, &uses, &temp);
-            }
         }
         // A constant all of whose uses are immediates is not loaded at all.
         for &blk in &blocks {
@@ -392,6 +441,52 @@ impl<'a> FnGen<'a> {
                 {
                     self.plan.skip.insert(i);
                 }
+            }
+        }
+        // The other constants in loops are read from a register of their own, allocated
+        // now, below every call window (a call clobbers its window and all above it).
+        for (i, d, c) in candidates {
+            if self.plan.skip.contains(&i) {
+                continue;
+            }
+            let key = const_key(&c);
+            let r = match self.plan.const_regs.get(&key) {
+                Some(&(r, _)) => r,
+                None => {
+                    let r = self.b.alloc_reg(kind(c.ty()));
+                    // Part of the activation, not a temporary: a resumed caller finds it as
+                    // it is (it never changes) rather than as snapshotted at the call, which
+                    // only keeps the temporaries live there.
+                    self.b.mark_shared(r);
+                    self.plan.const_regs.insert(key, (r, c));
+                    r
+                }
+            };
+            self.plan.skip.insert(i);
+            self.plan.hoisted.insert(d, r);
+        }
+        // Arguments computed straight into their window slot.
+        for &blk in &blocks {
+            let data = f.block(blk);
+            let mut defined: HashMap<Var, (Inst, usize)> = HashMap::new();
+            let mut last_window_user: Option<usize> = None;
+            for (k, &i) in data.insts.iter().enumerate() {
+                let inst = f.inst(i);
+                if uses_window(&inst.op) {
+                    self.place_args(CallSite::Inst(i), &inst.op, k, &defined, last_window_user, &uses, &temp);
+                    last_window_user = Some(k);
+                }
+                if let Some(d) = inst.dst
+                    && temp(d)
+                {
+                    defined.insert(d, (i, k));
+                }
+            }
+            if let Terminator::TailCall { callee, args } = &data.term
+                && !matches!(callee, Callee::Builtin(_))
+            {
+                let op = Op::Call { callee: callee.clone(), args: args.clone() };
+                self.place_args(CallSite::Term(blk), &op, data.insts.len(), &defined, last_window_user, &uses, &temp);
             }
         }
     }
@@ -451,7 +546,10 @@ impl<'a> FnGen<'a> {
     }
 
     fn r(&self, v: Var) -> Reg {
-        Reg(v.0 as u16)
+        match self.plan.hoisted.get(&v) {
+            Some(&r) => r,
+            None => Reg(v.0 as u16),
+        }
     }
 
     fn set_span(&mut self, span: Span) {
@@ -489,6 +587,12 @@ impl<'a> FnGen<'a> {
         }
         // The null register needs no initialization: the VM zeroes every register but
         // the parameters on entry, and nothing ever writes this one.
+        // Hoisted constants are loaded once, before the entry block (a loop back to the
+        // entry block does not reload them).
+        for (r, c) in self.plan.const_regs.values().cloned().collect::<Vec<_>>() {
+            self.set_span(self.f.span);
+            self.load_const(r, &c);
+        }
         for (pos, &blk) in order.iter().enumerate() {
             self.b.bind(labels[&blk]);
             let data = self.f.block(blk);
@@ -518,41 +622,17 @@ impl<'a> FnGen<'a> {
             match &data.term {
                 Terminator::Jump(t) => {
                     if Some(*t) != next {
-                        self.b.jump(labels[t]);
-                    }
-                }
-                Terminator::Branch { then, els, .. } if self.plan.fused.contains_key(&blk) => {
-                    let cmp = self.f.inst(self.plan.fused[&blk]);
-                    let Op::Binary(op, ty, a, b) = cmp.op else { unreachable!("fused a non-comparison") };
-                    let id = self.plan.fused[&blk];
-                    let imm = |v: Var, plan: &Plan| {
-                        plan.imm.contains(&(id, v)).then(|| imm16(plan.consts[&v]).expect("planned immediate"))
-                    };
-                    let (pred, a, b) = match (imm(a, &self.plan), imm(b, &self.plan)) {
-                        (_, Some(c)) => (Pred::of(op), self.r(a), Rhs::Imm(c)),
-                        (Some(c), None) => (Pred::of(op).swap(), self.r(b), Rhs::Imm(c)),
-                        (None, None) => (Pred::of(op), self.r(a), Rhs::Reg(self.r(b))),
-                    };
-                    if Some(*then) == next {
-                        self.b.emit_jump(fused_branch(pred.negate(ty), ty, a, b), labels[els]);
-                    } else {
-                        self.b.emit_jump(fused_branch(pred, ty, a, b), labels[then]);
-                        if Some(*els) != next {
-                            self.b.jump(labels[els]);
+                        if self.emits_only_branch(*t) {
+                            // A jump to a block that is just a test (a loop's header, at
+                            // the back edge): take the test here instead, which saves the
+                            // jump's dispatch.
+                            self.branch(*t, next, &labels);
+                        } else {
+                            self.b.jump(labels[t]);
                         }
                     }
                 }
-                Terminator::Branch { cond, then, els } => {
-                    let c = self.r(*cond);
-                    if Some(*then) == next {
-                        self.b.jump_if_not(c, labels[els]);
-                    } else if Some(*els) == next {
-                        self.b.jump_if(c, labels[then]);
-                    } else {
-                        self.b.jump_if(c, labels[then]);
-                        self.b.jump(labels[els]);
-                    }
-                }
+                Terminator::Branch { .. } => self.branch(blk, next, &labels),
                 Terminator::Switch { value, cases, default } => {
                     let v = self.r(*value);
                     let tmp = self.window(vec![RegKind::Value, RegKind::Value]);
@@ -602,6 +682,47 @@ impl<'a> FnGen<'a> {
         self.b.finish()
     }
 
+    /// Whether block `b` emits nothing but its branch (every instruction folded away).
+    fn emits_only_branch(&self, b: Block) -> bool {
+        let data = self.f.block(b);
+        matches!(data.term, Terminator::Branch { .. }) && data.insts.iter().all(|i| self.plan.skip.contains(i))
+    }
+
+    /// Emits the branch that ends block `blk` (possibly at the end of another block that
+    /// jumps to it), with `next` the block laid out next.
+    fn branch(&mut self, blk: Block, next: Option<Block>, labels: &IndexMap<Block, Label>) {
+        let Terminator::Branch { cond, then, els } = self.f.block(blk).term else { unreachable!("not a branch") };
+        if let Some(&id) = self.plan.fused.get(&blk) {
+            let Op::Binary(op, ty, a, b) = self.f.inst(id).op else { unreachable!("fused a non-comparison") };
+            let imm = |v: Var, plan: &Plan| {
+                plan.imm.contains(&(id, v)).then(|| imm16(plan.consts[&v]).expect("planned immediate"))
+            };
+            let (pred, a, b) = match (imm(a, &self.plan), imm(b, &self.plan)) {
+                (_, Some(c)) => (Pred::of(op), self.r(a), Rhs::Imm(c)),
+                (Some(c), None) => (Pred::of(op).swap(), self.r(b), Rhs::Imm(c)),
+                (None, None) => (Pred::of(op), self.r(a), Rhs::Reg(self.r(b))),
+            };
+            if Some(then) == next {
+                self.b.emit_jump(fused_branch(pred.negate(ty), ty, a, b), labels[&els]);
+            } else {
+                self.b.emit_jump(fused_branch(pred, ty, a, b), labels[&then]);
+                if Some(els) != next {
+                    self.b.jump(labels[&els]);
+                }
+            }
+            return;
+        }
+        let c = self.r(cond);
+        if Some(then) == next {
+            self.b.jump_if_not(c, labels[&els]);
+        } else if Some(els) == next {
+            self.b.jump_if(c, labels[&then]);
+        } else {
+            self.b.jump_if(c, labels[&then]);
+            self.b.jump(labels[&els]);
+        }
+    }
+
     /// Moves `args` into a window whose first slot has kind `head.0` and receives
     /// `head.1` (nothing is moved when that is `None`: the callee slot of `callv`, which the
     /// VM ignores); returns its base.
@@ -625,23 +746,24 @@ impl<'a> FnGen<'a> {
         base
     }
 
+    fn load_const(&mut self, dst: Reg, c: &Const) {
+        match c {
+            Const::Bool(v) => self.b.load_bool(dst, *v),
+            Const::I32(v) => self.b.load_i32(dst, *v),
+            Const::U32(v) => self.b.load_int(dst, *v as u64),
+            Const::I64(v) => self.b.load_int(dst, *v as u64),
+            Const::U64(v) => self.b.load_int(dst, *v),
+            Const::F64(v) => self.b.load_f64(dst, *v),
+            Const::Str(s) => self.b.load_str(dst, s),
+            Const::Null => self.b.emit(Instr::LoadNull { dst }),
+        };
+    }
+
     /// Emits IR instruction `id`, writing its result (if any) to `d`.
     fn inst(&mut self, id: Inst, d: Option<Reg>, op: &Op) {
         let dr = || d.expect("instruction has a result");
         match op {
-            Op::Const(c) => {
-                let dst = dr();
-                match c {
-                    Const::Bool(v) => self.b.load_bool(dst, *v),
-                    Const::I32(v) => self.b.load_i32(dst, *v),
-                    Const::U32(v) => self.b.load_int(dst, *v as u64),
-                    Const::I64(v) => self.b.load_int(dst, *v as u64),
-                    Const::U64(v) => self.b.load_int(dst, *v),
-                    Const::F64(v) => self.b.load_f64(dst, *v),
-                    Const::Str(s) => self.b.load_str(dst, s),
-                    Const::Null => self.b.emit(Instr::LoadNull { dst }),
-                };
-            }
+            Op::Const(c) => self.load_const(dr(), c),
             Op::Copy(v) => {
                 let src = self.r(*v);
                 if src != dr() {
