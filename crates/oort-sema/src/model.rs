@@ -4,10 +4,10 @@
 //! pass fills in types (and inserts `Convert` nodes into the AST). Later stages
 //! (flow checks, lowering) only read this.
 
-use crate::ty::{TyId, TypeTable};
+use crate::ty::{TyId, TyKind, TypeTable};
 use indexmap::{IndexMap, IndexSet};
 use oort_syntax::Span;
-use oort_syntax::ast::{ClassId, ExprId, FuncId, StmtId, Sym, TypeExprId};
+use oort_syntax::ast::{Ast, BinOp, ClassId, ExprId, ExprKind, FuncId, StmtId, Sym, TypeExprId};
 
 /// A local variable or parameter (every one, captured or not).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
@@ -338,6 +338,35 @@ impl SemaInfo {
 
     pub fn ty_of(&self, e: ExprId) -> TyId {
         self.expr_ty.get(e.index()).copied().unwrap_or(TyId::ERROR)
+    }
+
+    /// Whether the (type-checked) expression `e` can never be `null`, from its type or its
+    /// form alone (LANGUAGE.md §9 "known non-null"): a value of a `T!` type, `new C (…)`,
+    /// `new array[T] (n)`, `this`, string and array literals, lambdas, function and label
+    /// names, a `?:` whose branches both are, and the string operations that cannot give
+    /// `null` (a null operand is a run-time error, never a null result): concatenation
+    /// `a + b`, `s.substring (i, j)`, `str (v)` and `chr (c)`. The type checker and the
+    /// `null` flow check both use it.
+    pub fn non_null_by_form(&self, ast: &Ast, e: ExprId) -> bool {
+        if matches!(self.types.kind(self.ty_of(e)), TyKind::NonNull(_)) {
+            return true;
+        }
+        match &ast.expr(e).kind {
+            ExprKind::New { .. }
+            | ExprKind::NewArray { .. }
+            | ExprKind::This
+            | ExprKind::Str(_)
+            | ExprKind::ArrayLit(_)
+            | ExprKind::Lambda(_) => true,
+            ExprKind::Binary(BinOp::Add, ..) => self.types.strip(self.ty_of(e)) == TyId::STRING,
+            ExprKind::Call { .. } => {
+                matches!(self.calls.get(&e), Some(CallKind::Builtin(Builtin::Str | Builtin::Chr) | CallKind::Substring))
+            }
+            ExprKind::Name(_) => matches!(self.names.get(&e), Some(Res::Func(_) | Res::Label(_))),
+            ExprKind::Convert(x) => self.non_null_by_form(ast, *x),
+            ExprKind::Cond(_, a, b) => self.non_null_by_form(ast, *a) && self.non_null_by_form(ast, *b),
+            _ => false,
+        }
     }
 
     pub fn display_ty(&self, t: TyId) -> String {

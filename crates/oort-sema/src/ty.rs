@@ -241,7 +241,16 @@ impl TypeTable {
                 let _ = write!(s, "{}", class_name(*c));
             }
             TyKind::NonNull(inner) => {
+                // `!` binds to the nearest type: `(fn () -> C)!` is a non-null function,
+                // `fn () -> C!` one returning a `C!`.
+                let paren = matches!(self.kind(*inner), TyKind::Fn { .. });
+                if paren {
+                    s.push('(');
+                }
                 self.write(s, *inner, class_name);
+                if paren {
+                    s.push(')');
+                }
                 s.push('!');
             }
         }

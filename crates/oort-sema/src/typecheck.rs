@@ -57,8 +57,9 @@
 //!   a method may not share a name, nor may a field redeclare an inherited field.
 //! - **References**: implicit conversions subclass → superclass and any reference →
 //!   `object` become `Convert` nodes; `T!` → `T` needs none. A value known to be non-null
-//!   (a `T!`-typed value, `new`, `this`, a string or array literal, a lambda) converts to
-//!   `T!` freely; any other converts through a `Convert` node that checks for null at run
+//!   (a `T!`-typed value, `new`, `this`, a string or array literal, a lambda, a function
+//!   or label name, a string concatenation, `substring`, `str`, `chr`:
+//!   [`SemaInfo::non_null_by_form`]) converts to `T!` freely; any other converts through a `Convert` node that checks for null at run
 //!   time. `new C (…)` and `this` have type `C!`. `==`/`!=` compare references whose types are related (one converts to
 //!   the other). The common type of two class types is their nearest common superclass,
 //!   else `object`.
@@ -509,19 +510,9 @@ impl Checker<'_> {
         }
     }
 
-    /// Whether `e` is known not to be null from its form alone.
+    /// Whether `e` is known not to be null from its type or its form alone.
     fn known_non_null(&self, e: ExprId) -> bool {
-        let t = self.ty(e);
-        matches!(self.kind(t), TyKind::NonNull(_))
-            || match &self.ast.expr(e).kind {
-                ExprKind::New { .. }
-                | ExprKind::This
-                | ExprKind::Str(_)
-                | ExprKind::ArrayLit(_)
-                | ExprKind::Lambda(_) => true,
-                ExprKind::Convert(x) => self.known_non_null(*x),
-                _ => false,
-            }
+        self.sema.non_null_by_form(self.ast, e)
     }
 
     /// Whether `e` is a variable, field or array element, whose conversion to a `T!` is

@@ -89,18 +89,11 @@ impl<'a> Null<'a> {
 
     /// How null the value of expression `e` is, in `state` (before the assignment).
     fn value(&self, state: &NullState, e: ExprId) -> Nullness {
-        let ty = self.sema.ty_of(e);
-        if matches!(self.sema.types.kind(ty), TyKind::NonNull(_)) {
+        if self.sema.non_null_by_form(self.ast, e) {
             return NON_NULL;
         }
         match &self.ast.expr(e).kind {
             ExprKind::Null => Nullness { null: true, unknown: false },
-            ExprKind::New { .. }
-            | ExprKind::This
-            | ExprKind::Str(_)
-            | ExprKind::ArrayLit(_)
-            | ExprKind::Lambda(_)
-            | ExprKind::NewArray { .. } => NON_NULL,
             ExprKind::Convert(x) => self.value(state, *x),
             ExprKind::Assign { op: None, value, .. } => self.value(state, *value),
             ExprKind::Cond(_, a, b) => {
@@ -109,7 +102,6 @@ impl<'a> Null<'a> {
             }
             ExprKind::Name(_) => match self.sema.names.get(&e) {
                 Some(Res::Var(v)) => self.get(state, *v).unwrap_or(UNKNOWN),
-                Some(Res::Func(_) | Res::Label(_)) => NON_NULL,
                 _ => UNKNOWN,
             },
             _ => UNKNOWN,
