@@ -199,7 +199,9 @@ pub enum Op {
         to: Ty,
         src: Var,
     },
-    /// String equality by content (`negate` for `!=`); null-safe.
+    /// Equality of two references where strings compare by content (`negate` for `!=`):
+    /// two strings are equal when their bytes are, any other pair of references (either
+    /// one null, or not a string) when they are the same reference.
     StrEq {
         negate: bool,
         lhs: Var,

@@ -1290,12 +1290,28 @@ impl<'a> FnLower<'a> {
         matches!(types.kind(types.strip(self.ty_of(e))), TyKind::String)
     }
 
+    /// Whether the operand `e` of an `==` may hold a string: its static type before any
+    /// implicit conversion (an upcast to `object`) is `string` or `object`.
+    fn may_be_string(&self, e: ExprId) -> bool {
+        let mut x = e;
+        while let ExprKind::Convert(y) = &self.cx.ast.expr(x).kind {
+            x = *y;
+        }
+        let types = &self.cx.sema.types;
+        matches!(types.kind(types.strip(self.ty_of(x))), TyKind::String | TyKind::Object)
+    }
+
     fn binary(&mut self, op: BinOp, a: ExprId, b: ExprId, av: Var, bv: Var, span: Span) -> Var {
         let operand_ty = self.ir_ty_of(a);
         let strings = self.is_string(a) || self.is_string(b);
+        // §5: strings compare by content whatever the static type, so `==` between two
+        // operands that may both hold strings (`object` with `object` or `string`)
+        // compares strings by content and anything else by identity (`StrEq` does both).
+        // Operands of class, array, fn or label types compare by identity alone.
+        let content = strings || (self.may_be_string(a) && self.may_be_string(b));
         let irop = match op {
             BinOp::Add if strings => return self.value(Ty::Ref, Op::StrConcat(av, bv), span),
-            BinOp::Eq | BinOp::Ne if strings => {
+            BinOp::Eq | BinOp::Ne if content => {
                 let negate = op == BinOp::Ne;
                 return self.value(Ty::Bool, Op::StrEq { negate, lhs: av, rhs: bv }, span);
             }

@@ -437,7 +437,9 @@ instrs! {
     /// Reference identity (null == null).
     EqRef { dst: Reg, a: Reg, b: Reg } => "eq.ref", Value;
     NeRef { dst: Reg, a: Reg, b: Reg } => "ne.ref", Value;
-    /// String content equality (null-safe: null == null, null != any string).
+    /// Equality where strings compare by content: two strings are equal when their bytes
+    /// are; any other pair of references (null, or not both strings) by identity. Used
+    /// for `==` on strings and on `object` operands that may hold strings.
     EqStr { dst: Reg, a: Reg, b: Reg } => "eq.str", Value;
     NeStr { dst: Reg, a: Reg, b: Reg } => "ne.str", Value;
 

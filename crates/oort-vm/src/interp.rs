@@ -1268,7 +1268,12 @@ impl Vm {
                     NeRef { dst, a, b } => reg!(dst) = wbool(reg!(a) != reg!(b)),
                     EqStr { dst, a, b } | NeStr { dst, a, b } => {
                         let (x, y) = (reg!(a), reg!(b));
-                        let eq = x == y || (x != 0 && y != 0 && heap::str_bytes(x) == heap::str_bytes(y));
+                        let eq = x == y
+                            || (x != 0
+                                && y != 0
+                                && heap::kind_of(x) == ObjKind::String
+                                && heap::kind_of(y) == ObjKind::String
+                                && heap::str_bytes(x) == heap::str_bytes(y));
                         reg!(dst) = wbool(eq == matches!(instr, EqStr { .. }));
                     }
 

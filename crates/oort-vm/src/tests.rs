@@ -533,6 +533,30 @@ fn strings() {
 }
 
 #[test]
+fn string_equality_of_other_references_is_identity() {
+    // `eq.str` compares two strings by content and any other pair by identity, so it
+    // may be given `object` operands holding anything.
+    let out = ok_output(run_main(|b| {
+        let (s, t, n) = (b.alloc_reg(Ref), b.alloc_reg(Ref), b.alloc_reg(Value));
+        let a = int_array(b, ElemKind::I32, &[1, 2]);
+        let c = int_array(b, ElemKind::I32, &[1, 2]);
+        b.load_str(s, "ab");
+        b.load_str(t, "a");
+        let u = b.alloc_reg(Ref);
+        let k = b.alloc_reg(Ref);
+        b.load_str(k, "b");
+        b.emit(Instr::Concat { dst: u, a: t, b: k });
+        for (x, y) in [(s, u), (s, a), (a, s), (a, a), (a, c)] {
+            b.emit(Instr::EqStr { dst: n, a: x, b: y });
+            print(b, n, ElemKind::Bool);
+        }
+        b.emit(Instr::NeStr { dst: n, a, b: c });
+        print(b, n, ElemKind::Bool);
+    }));
+    assert_eq!(out, "true\nfalse\nfalse\ntrue\nfalse\ntrue\n");
+}
+
+#[test]
 fn string_errors() {
     let substring = |from: i32, to: i32| {
         run_main(|b| {
