@@ -286,16 +286,16 @@ pub enum Op {
         slot: u32,
         value: Var,
     },
-    /// Whether the reference is an object of `class` or a subclass (false for null).
+    /// Whether the reference passes the type test (false for null): `e is T`.
     InstanceOf {
         obj: Var,
-        class: u32,
+        test: TypeTest,
     },
-    /// The reference if it is an object of `class` or a subclass; else null, or when
-    /// `non_null` the runtime error "failed cast".
+    /// The reference if it passes the type test; else null, or when `non_null` the
+    /// runtime error "failed cast": `e as T` and `e as T!`.
     Cast {
         obj: Var,
-        class: u32,
+        test: TypeTest,
         non_null: bool,
     },
     /// The reference itself, after checking it is not null (the conversion of a value
@@ -303,6 +303,37 @@ pub enum Op {
     NullCheck(Var),
     /// The value of label `n` ([`Function::labels`]) of the running activation.
     MakeLabel(u32),
+}
+
+/// What `e is T` tests and `e as T` checks of a reference at run time. Every test fails
+/// for null.
+#[derive(Clone, PartialEq, Debug)]
+pub enum TypeTest {
+    /// An object of class `n` (an index into [`Module::classes`]) or of a subclass.
+    Class(u32),
+    /// A string.
+    String,
+    /// A label value.
+    Label,
+    /// An array whose elements have this scalar type (never `Ref`: the element type of an
+    /// array of references is not known at run time).
+    Array(Ty),
+    /// Any reference but null: the value already has the type, whose source name (for
+    /// the error message of a failed cast, `failed cast: null is not array[string]`) this
+    /// is. `e as T!` of an `e: T`.
+    NonNull(String),
+}
+
+impl fmt::Display for TypeTest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeTest::Class(c) => write!(f, "c{c}"),
+            TypeTest::String => f.write_str("string"),
+            TypeTest::Label => f.write_str("label"),
+            TypeTest::Array(t) => write!(f, "array[{t}]"),
+            TypeTest::NonNull(name) => write!(f, "nonnull {name:?}"),
+        }
+    }
 }
 
 #[derive(Clone, PartialEq, Debug)]

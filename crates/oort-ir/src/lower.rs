@@ -36,7 +36,7 @@
 //! built here is exactly what that check needs.
 
 use crate::ir::{
-    BinOp as IrBin, Block, Callee, ClassDef, Const, FnIdx, Function, LabelData, Module, Op, Terminator, Ty,
+    BinOp as IrBin, Block, Callee, ClassDef, Const, FnIdx, Function, LabelData, Module, Op, Terminator, Ty, TypeTest,
     UnOp as IrUn, Var,
 };
 use indexmap::{IndexMap, IndexSet};
@@ -1243,19 +1243,19 @@ impl<'a> FnLower<'a> {
             },
             ExprKind::Is(a, _) => {
                 let obj = self.expr_value(*a);
-                match self.cx.sema.class_tests.get(&e) {
-                    Some(c) => {
-                        let class = self.cx.classes[c].index;
-                        self.value(Ty::Bool, Op::InstanceOf { obj, class }, span)
+                match self.cx.sema.type_tests.get(&e) {
+                    Some(t) => {
+                        let test = self.type_test(*t);
+                        self.value(Ty::Bool, Op::InstanceOf { obj, test }, span)
                     }
                     None => self.constant(Const::Bool(false), span),
                 }
             }
-            ExprKind::As(a, _) if self.cx.sema.class_tests.contains_key(&e) => {
+            ExprKind::As(a, _) if self.cx.sema.type_tests.contains_key(&e) => {
                 let obj = self.expr_value(*a);
-                let class = self.cx.classes[&self.cx.sema.class_tests[&e]].index;
+                let test = self.type_test(self.cx.sema.type_tests[&e]);
                 let non_null = matches!(self.cx.sema.types.kind(self.ty_of(e)), TyKind::NonNull(_));
-                self.value(Ty::Ref, Op::Cast { obj, class, non_null }, span)
+                self.value(Ty::Ref, Op::Cast { obj, test, non_null }, span)
             }
             ExprKind::Convert(a) if self.cx.sema.null_checks.contains(&e) => {
                 let v = self.expr_value(*a);
@@ -1275,6 +1275,17 @@ impl<'a> FnLower<'a> {
                 self.constant(Const::I32(0), span)
             }
         })
+    }
+
+    /// The IR form of a type test decided by `typecheck`.
+    fn type_test(&self, t: oort_sema::TypeTest) -> TypeTest {
+        match t {
+            oort_sema::TypeTest::Class(c) => TypeTest::Class(self.cx.classes[&c].index),
+            oort_sema::TypeTest::String => TypeTest::String,
+            oort_sema::TypeTest::Label => TypeTest::Label,
+            oort_sema::TypeTest::Array(el) => TypeTest::Array(self.cx.ty(el).unwrap_or(Ty::I32)),
+            oort_sema::TypeTest::NonNull(ty) => TypeTest::NonNull(self.cx.sema.display_ty(ty)),
+        }
     }
 
     fn array_elem_ty(&self, array_ty: TyId) -> Ty {

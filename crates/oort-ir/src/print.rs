@@ -248,8 +248,8 @@ pub fn write_inst(s: &mut String, inst: &InstData) {
         Op::SetField { obj, slot, value } => {
             let _ = write!(s, "setfield {obj}, {slot}, {value}");
         }
-        Op::InstanceOf { obj, class } => {
-            let _ = write!(s, "instanceof {obj}, c{class}");
+        Op::InstanceOf { obj, test } => {
+            let _ = write!(s, "instanceof {obj}, {test}");
         }
         Op::NullCheck(v) => {
             let _ = write!(s, "nullcheck {v}");
@@ -257,8 +257,8 @@ pub fn write_inst(s: &mut String, inst: &InstData) {
         Op::MakeLabel(n) => {
             let _ = write!(s, "label label{n}");
         }
-        Op::Cast { obj, class, non_null } => {
-            let _ = write!(s, "{} {obj}, c{class}", if *non_null { "cast.nonnull" } else { "cast" });
+        Op::Cast { obj, test, non_null } => {
+            let _ = write!(s, "{} {obj}, {test}", if *non_null { "cast.nonnull" } else { "cast" });
         }
         Op::NewClosure { func, env } => {
             let _ = write!(s, "closure {func}");

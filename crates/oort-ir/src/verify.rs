@@ -78,6 +78,14 @@ impl Ctx<'_> {
         }
     }
 
+    fn type_test(&mut self, t: &TypeTest, what: &str) {
+        match t {
+            TypeTest::Class(c) => self.class(*c, what),
+            TypeTest::Array(Ty::Ref) => self.err(format!("{what}: no type test for arrays of references")),
+            TypeTest::String | TypeTest::Label | TypeTest::Array(_) | TypeTest::NonNull(_) => {}
+        }
+    }
+
     fn expect_int(&mut self, v: Var, what: &str) {
         if let Some(t) = self.var(v, what)
             && !t.is_int()
@@ -269,9 +277,9 @@ fn check_inst(cx: &mut Ctx<'_>, inst: &InstData, b: Block) {
             cx.var(*value, &what);
             None
         }
-        Op::InstanceOf { obj, class } => {
+        Op::InstanceOf { obj, test } => {
             cx.expect(*obj, Ty::Ref, &what);
-            cx.class(*class, &what);
+            cx.type_test(test, &what);
             Some(Ty::Bool)
         }
         Op::MakeLabel(n) => {
@@ -284,9 +292,9 @@ fn check_inst(cx: &mut Ctx<'_>, inst: &InstData, b: Block) {
             cx.expect(*v, Ty::Ref, &what);
             Some(Ty::Ref)
         }
-        Op::Cast { obj, class, .. } => {
+        Op::Cast { obj, test, .. } => {
             cx.expect(*obj, Ty::Ref, &what);
-            cx.class(*class, &what);
+            cx.type_test(test, &what);
             Some(Ty::Ref)
         }
         Op::NewClosure { func, env } => {

@@ -210,6 +210,25 @@ pub enum CallKind {
     Error,
 }
 
+/// What an `e is T` tests, or an `e as T` / `e as T!` checks, at run time (decided by
+/// `typecheck`). Every test fails for `null`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypeTest {
+    /// An object of the class or of a subclass.
+    Class(ClassId),
+    /// A string (`e` is an `object`).
+    String,
+    /// A label value (`e` is an `object`).
+    Label,
+    /// An array with this element type, `bool`, an integer type or `double` (`e` is an
+    /// `object`): the VM records the element kind of such arrays, not which reference
+    /// type the elements of an array of references have.
+    Array(TyId),
+    /// Any reference but `null`: `e` already has the type, `T` (non-null stripped), as in
+    /// `e as T!` with `e: T`, or `e is T` with `e: T` or an upcast.
+    NonNull(TyId),
+}
+
 /// A field of a class.
 #[derive(Clone, Debug)]
 pub struct FieldInfo {
@@ -299,9 +318,9 @@ pub struct SemaInfo {
     pub classes: IndexMap<ClassId, ClassInfo>,
     /// The class of each `new C (…)` expression.
     pub news: IndexMap<ExprId, ClassId>,
-    /// The class tested by each `e is C` and converted to by each `e as C` / `e as C!`
-    /// with a class type.
-    pub class_tests: IndexMap<ExprId, ClassId>,
+    /// What each `e is T` tests, and what each `e as T` / `e as T!` that is not a plain
+    /// conversion (numeric, or an upcast of a value needing no null check) checks.
+    pub type_tests: IndexMap<ExprId, TypeTest>,
     /// The value of each `case` value expression (its 64-bit register bits).
     pub case_values: IndexMap<ExprId, i64>,
     /// The `Convert` nodes to a non-null type `T!` whose operand may be null: checked at

@@ -134,10 +134,24 @@ fn labels() {
 fn class_errors() {
     err("f () { print this; }", &["1:14 `this` can only be used in a method"]);
     err("class C { m () { super.m (); } }", &["1:18 `super` used in class `C`, which has no superclass"]);
-    err("s := \"a\"; print s is string;", &["1:22 `is` needs a class type, found `string`"]);
+    ok("s := \"a\"; print s is string; t := s as string; u := s as string!; print t == u;");
+    ok("o: object = \"a\"; print o is string; s := o as string!; a := o as array[double]; print s; print a;");
     err(
-        "s := \"a\"; t := s as string;",
-        &["1:16 cannot convert `string` to `string` with `as`: `as` casts references to classes"],
+        "class C {} c: C = null; print c is string;",
+        &["1:31 cannot test a value of type `C` with `is string`: `C` and `string` have no values in common"],
+    );
+    err(
+        "s := \"a\"; t := s as array[int32];",
+        &[
+            "1:16 cannot convert `string` to `array[int32]` with `as`: `string` and `array[int32]` have no values in common",
+        ],
+    );
+    err("o: object = null; print o is int32;", &["1:30 `is` needs a reference type, found `int32`"]);
+    err(
+        "o: object = null; a := o as array[string];",
+        &[
+            "1:24 cannot convert `object` to `array[string]` with `as`: an array does not record the type of its references at run time",
+        ],
     );
     err("class C {} x: C! = null;", &["1:20 mismatched types: expected `C!`, found `null`"]);
     err("class A : B {} class B : A {}", &["1:22 class `B` inherits from itself"]);

@@ -63,8 +63,14 @@
 //!   time. `new C (…)` and `this` have type `C!`. `==`/`!=` compare references whose types are related (one converts to
 //!   the other). The common type of two class types is their nearest common superclass,
 //!   else `object`.
-//! - `e is C`, `e as C` and `e as C!` need a reference `e` and a class `C` (`as object` is an
-//!   upcast). `x.m` without a call is a bound method of type `fn (…) -> R`.
+//! - `as`/`is` on references ([`Checker::ref_conversion`], docs/language.md §2b): a class
+//!   target is a class test of any reference; a target the value already has or converts
+//!   to is an upcast (`as T!` then checks for null, `is T` is a null test); from `object`,
+//!   `string`, `label` and arrays of `bool`, integers or `double` are kind tests; other
+//!   downcasts from `object` (function types, arrays of references), which the VM cannot
+//!   check, and conversions between types with no common value are errors. What each
+//!   tests is recorded in `SemaInfo::type_tests`. `x.m` without a call is a bound method
+//!   of type `fn (…) -> R`.
 //! - A label name has type `label!`. `goto e;` needs `e: label` (a jump, run-time checked
 //!   for null), unless `e` is a call returning something else: a tail call.
 
@@ -74,6 +80,19 @@ use indexmap::IndexMap;
 use oort_syntax::Span;
 use oort_syntax::ast::*;
 use oort_syntax::{Code, Diagnostic};
+
+/// Why `object` cannot be cast to an array of references.
+const UNCHECKABLE_ARRAY: &str = "an array does not record the type of its references at run time";
+/// Why `object` cannot be cast to a function type.
+const UNCHECKABLE_FN: &str = "a function value does not record its parameter and result types at run time";
+
+/// The meaning of an `as` or `is` between reference types ([`Checker::ref_conversion`]).
+enum RefConversion {
+    /// The value already has the target type, or converts to it implicitly.
+    Upcast,
+    /// A run-time test.
+    Test(TypeTest),
+}
 
 /// Runs the `typecheck` pass; `sema` must come from [`crate::symbol::resolve`] on `ast`.
 pub fn typecheck(ast: &mut Ast, sema: &mut SemaInfo) -> Vec<Diagnostic> {
@@ -569,6 +588,47 @@ impl Checker<'_> {
         TyId::OBJECT
     }
 
+    /// What `e as t` / `e is t` means for a reference `e` of type `xt` and a reference type
+    /// `t`: a class test (any reference, as before: `e is C`, `e as C`, `e as C!`); an
+    /// upcast (`e` is already a `t`, or `null`); a kind test of an `object` (`string`,
+    /// `label`, arrays of `bool`, integers or `double`, which the VM can tell apart); or
+    /// why not (a downcast the VM cannot check, or types no value has both of).
+    fn ref_conversion(&self, xt: TyId, t: TyId) -> Result<RefConversion, String> {
+        let types = &self.sema.types;
+        let (xs, ts) = (types.strip(xt), types.strip(t));
+        if let Some(c) = self.class_of(ts) {
+            return Ok(RefConversion::Test(TypeTest::Class(c)));
+        }
+        if xs == TyId::NULL || xs == ts || self.ref_widens(xs, ts) {
+            return Ok(RefConversion::Upcast);
+        }
+        if xs != TyId::OBJECT {
+            let (a, b) = (self.show(xs), self.show(ts));
+            return Err(format!("`{a}` and `{b}` have no values in common"));
+        }
+        match self.kind(ts) {
+            TyKind::String => Ok(RefConversion::Test(TypeTest::String)),
+            TyKind::Label => Ok(RefConversion::Test(TypeTest::Label)),
+            TyKind::Array(el) if types.is_numeric(*el) || *el == TyId::BOOL => {
+                Ok(RefConversion::Test(TypeTest::Array(*el)))
+            }
+            TyKind::Array(_) => Err(UNCHECKABLE_ARRAY.into()),
+            _ => Err(UNCHECKABLE_FN.into()),
+        }
+    }
+
+    /// Reports an invalid `as` or `is` (E0212), with a way out when the VM cannot check it.
+    fn cast_error(&mut self, span: Span, msg: String, why: &str) {
+        let mut d = Diagnostic::new(Code::InvalidCast, span, msg);
+        if why == UNCHECKABLE_ARRAY || why == UNCHECKABLE_FN {
+            d = d.with_note(
+                "only classes, `string`, `label` and arrays of `bool`, integers or `double` can be told apart at \
+                 run time; to keep another value in an `object`, store it in a field of a class and cast to the class",
+            );
+        }
+        self.diags.push(d);
+    }
+
     // ---------------------------------------------------------------- conversions
 
     /// Whether `from` converts implicitly to `to` by a numeric widening.
@@ -940,31 +1000,33 @@ impl Checker<'_> {
                 }
                 let types = &self.sema.types;
                 if types.is_numeric(t) && types.is_numeric(xt) {
-                    t
-                } else if types.is_ref(xt) && xt != TyId::NULL && (types.strip(t) == TyId::OBJECT) {
-                    // An upcast to `object`.
-                    let x2 = self.coerce(x, TyId::OBJECT);
-                    self.set_kind(e, ExprKind::As(x2, te));
-                    if matches!(self.kind(t), TyKind::NonNull(_)) && !self.known_non_null(x) {
-                        self.error(Code::InvalidCast, span, "`as object!` needs a value known to be non-null");
-                    }
-                    t
-                } else if types.is_ref(xt) && self.class_of(t).is_some() {
-                    let c = self.class_of(t).unwrap_or_else(|| unreachable!());
-                    self.sema.class_tests.insert(e, c);
-                    t
-                } else if types.is_ref(t) || types.is_ref(xt) {
-                    let (a, b) = (self.show(xt), self.show(t));
-                    self.error(
-                        Code::InvalidCast,
-                        span,
-                        format!("cannot convert `{a}` to `{b}` with `as`: `as` casts references to classes"),
-                    );
-                    TyId::ERROR
-                } else {
+                    return t;
+                }
+                if !types.is_ref(xt) || !types.is_ref(t) {
                     let (a, b) = (self.show(xt), self.show(t));
                     self.error(Code::InvalidCast, span, format!("cannot convert `{a}` to `{b}` with `as`"));
-                    TyId::ERROR
+                    return TyId::ERROR;
+                }
+                match self.ref_conversion(xt, t) {
+                    Ok(RefConversion::Upcast) => {
+                        // Already a `T` (or an upcast to it): only `as T!` checks, for null.
+                        let ts = self.sema.types.strip(t);
+                        let x2 = self.coerce(x, ts);
+                        self.set_kind(e, ExprKind::As(x2, te));
+                        if matches!(self.kind(t), TyKind::NonNull(_)) && !self.known_non_null(x) {
+                            self.sema.type_tests.insert(e, TypeTest::NonNull(ts));
+                        }
+                        t
+                    }
+                    Ok(RefConversion::Test(test)) => {
+                        self.sema.type_tests.insert(e, test);
+                        t
+                    }
+                    Err(why) => {
+                        let (a, b) = (self.show(xt), self.show(t));
+                        self.cast_error(span, format!("cannot convert `{a}` to `{b}` with `as`: {why}"), &why);
+                        TyId::ERROR
+                    }
                 }
             }
             ExprKind::Is(x, te) => {
@@ -973,25 +1035,34 @@ impl Checker<'_> {
                 if self.is_err(xt) || self.is_err(t) {
                     return TyId::BOOL;
                 }
-                match self.class_of(t) {
-                    Some(c) if self.sema.types.is_ref(xt) => {
-                        self.sema.class_tests.insert(e, c);
-                    }
-                    Some(_) => {
-                        let s = self.show(xt);
-                        self.error(
-                            Code::InvalidCast,
-                            self.span(x),
-                            format!("`is` needs a reference value, found `{s}`"),
-                        );
-                    }
-                    None => {
-                        let s = self.show(t);
-                        self.error(
-                            Code::InvalidCast,
-                            self.ast.ty(te).span,
-                            format!("`is` needs a class type, found `{s}`"),
-                        );
+                if !self.sema.types.is_ref(t) {
+                    let s = self.show(t);
+                    self.error(
+                        Code::InvalidCast,
+                        self.ast.ty(te).span,
+                        format!("`is` needs a reference type, found `{s}`"),
+                    );
+                } else if !self.sema.types.is_ref(xt) {
+                    let s = self.show(xt);
+                    self.error(Code::InvalidCast, self.span(x), format!("`is` needs a reference value, found `{s}`"));
+                } else {
+                    match self.ref_conversion(xt, t) {
+                        Ok(RefConversion::Upcast) => {
+                            let ts = self.sema.types.strip(t);
+                            self.sema.type_tests.insert(e, TypeTest::NonNull(ts));
+                        }
+                        Ok(RefConversion::Test(test)) => {
+                            self.sema.type_tests.insert(e, test);
+                        }
+                        Err(why) => {
+                            let types = &self.sema.types;
+                            let (a, b) = (self.show(types.strip(xt)), self.show(types.strip(t)));
+                            self.cast_error(
+                                span,
+                                format!("cannot test a value of type `{a}` with `is {b}`: {why}"),
+                                &why,
+                            );
+                        }
                     }
                 }
                 TyId::BOOL

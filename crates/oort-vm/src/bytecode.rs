@@ -103,6 +103,66 @@ impl ElemKind {
     pub fn reg_kind(self) -> RegKind {
         if self == ElemKind::Ref { RegKind::Ref } else { RegKind::Value }
     }
+
+    /// The Oort type of an array with these elements, as run-time errors name it
+    /// (`array[int32]`); `array` for an array of references, whose element type is not
+    /// recorded.
+    pub fn array_type_name(self) -> &'static str {
+        match self {
+            ElemKind::Bool => "array[bool]",
+            ElemKind::I32 => "array[int32]",
+            ElemKind::U32 => "array[uint32]",
+            ElemKind::I64 => "array[int64]",
+            ElemKind::U64 => "array[uint64]",
+            ElemKind::F64 => "array[double]",
+            ElemKind::Ref => "array",
+        }
+    }
+}
+
+/// What a kind test ([`Instr::IsKind`], [`Instr::CastKind`], [`Instr::CastKindNonNull`])
+/// checks of a reference, besides that it is not null: the dynamic kind of the object.
+/// The VM records it for strings, labels and arrays (with their element kind); objects of
+/// classes are tested with [`Instr::InstanceOf`] and its casts instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KindTest {
+    /// Nothing more: any reference but null.
+    NonNull,
+    String,
+    Label,
+    /// An array with this element kind.
+    Array(ElemKind),
+}
+
+impl KindTest {
+    /// The disassembler's name: `nonnull`, `string`, `label`, `array.i32`.
+    pub fn name(self) -> &'static str {
+        match self {
+            KindTest::NonNull => "nonnull",
+            KindTest::String => "string",
+            KindTest::Label => "label",
+            KindTest::Array(e) => match e {
+                ElemKind::Bool => "array.bool",
+                ElemKind::I32 => "array.i32",
+                ElemKind::U32 => "array.u32",
+                ElemKind::I64 => "array.i64",
+                ElemKind::U64 => "array.u64",
+                ElemKind::F64 => "array.f64",
+                ElemKind::Ref => "array.ref",
+            },
+        }
+    }
+
+    /// The Oort type a passing value has, as run-time errors name it (`string`,
+    /// `array[int32]`); `None` for [`KindTest::NonNull`], which names no type.
+    pub fn type_name(self) -> Option<&'static str> {
+        match self {
+            KindTest::NonNull => None,
+            KindTest::String => Some("string"),
+            KindTest::Label => Some("label"),
+            KindTest::Array(e) => Some(e.array_type_name()),
+        }
+    }
 }
 
 /// Built-in functions called with [`Instr::CallBuiltin`] (LANGUAGE.md §11).
@@ -231,6 +291,7 @@ pub enum Operand {
     Class(ClassIdx),
     Builtin(Builtin),
     Elem(ElemKind),
+    Kind(KindTest),
     /// A small count or index (nargs, depth, slot).
     Num(u32),
 }
@@ -263,6 +324,7 @@ as_operand! {
     ClassIdx => |x| Operand::Class(x);
     Builtin => |x| Operand::Builtin(x);
     ElemKind => |x| Operand::Elem(x);
+    KindTest => |x| Operand::Kind(x);
     u8 => |x| Operand::Num(x as u32);
     u16 => |x| Operand::Num(x as u32);
 }
@@ -587,6 +649,16 @@ instrs! {
     /// `dst` = `r(obj)` if it is an instance of `class` (or a subclass), else the runtime
     /// error `failed cast: <dynamic class or null> is not <class>`.
     CastNonNull { dst: Reg, obj: Reg, class: ClassIdx } => "cast!", Ref;
+    /// `dst` = whether `r(obj)` passes the kind test `kind` (false for null).
+    IsKind { dst: Reg, obj: Reg, kind: KindTest } => "iskind", Value;
+    /// `dst` = `r(obj)` if it passes the kind test `kind`, else null.
+    CastKind { dst: Reg, obj: Reg, kind: KindTest } => "askind", Ref;
+    /// `dst` = `r(obj)` if it passes the kind test `kind` (not [`KindTest::NonNull`]),
+    /// else the runtime error `failed cast: <dynamic kind or null> is not <type>`.
+    CastKindNonNull { dst: Reg, obj: Reg, kind: KindTest } => "askind!", Ref;
+    /// `dst` = `r(src)`, or the runtime error `failed cast: null is not <name>` if it is
+    /// null, where `name` is a string constant: `e as T!` of a value `e` of type `T`.
+    CastNotNull { dst: Reg, src: Reg, name: ConstId } => "asnonnull", Ref;
     /// `dst` = `r(src)`, or the runtime error "null dereference" if it is null (a value
     /// converted to a non-null type `T!`).
     CheckNonNull { dst: Reg, src: Reg } => "nonnull", Ref;

@@ -26,10 +26,14 @@
 //! re-entered activation must find in its own register) defined once.
 
 use crate::builder::{FunctionBuilder, Label, ProgramBuilder};
-use crate::bytecode::{Builtin as VmBuiltin, ClassDesc, ClassIdx, ElemKind, FuncId, Instr, Program, Reg, RegKind};
+use crate::bytecode::{
+    Builtin as VmBuiltin, ClassDesc, ClassIdx, ElemKind, FuncId, Instr, KindTest, Program, Reg, RegKind,
+};
 use indexmap::IndexMap;
 use oort_ir::liveness::{Liveness, activation_vars, term_uses};
-use oort_ir::{BinOp, Block, Callee, Const, Function, Inst, Module, Op, Terminator, Ty, UnOp, Var, inst_uses};
+use oort_ir::{
+    BinOp, Block, Callee, Const, Function, Inst, Module, Op, Terminator, Ty, TypeTest, UnOp, Var, inst_uses,
+};
 use oort_sema::Builtin;
 use oort_syntax::{SourceFile, Span};
 use std::collections::{HashMap, HashSet};
@@ -897,17 +901,26 @@ impl<'a> FnGen<'a> {
             Op::MakeLabel(n) => {
                 self.b.emit(Instr::MakeLabel { dst: dr(), label: *n as u16 });
             }
-            Op::InstanceOf { obj, class } => {
-                let obj = self.r(*obj);
-                self.b.emit(Instr::InstanceOf { dst: dr(), obj, class: ClassIdx(*class as u16) });
-            }
-            Op::Cast { obj, class, non_null } => {
-                let (dst, obj, class) = (dr(), self.r(*obj), ClassIdx(*class as u16));
-                self.b.emit(if *non_null {
-                    Instr::CastNonNull { dst, obj, class }
-                } else {
-                    Instr::Cast { dst, obj, class }
+            Op::InstanceOf { obj, test } => {
+                let (dst, obj) = (dr(), self.r(*obj));
+                self.b.emit(match (test, kind_test(test)) {
+                    (TypeTest::Class(c), _) => Instr::InstanceOf { dst, obj, class: ClassIdx(*c as u16) },
+                    (_, kind) => Instr::IsKind { dst, obj, kind },
                 });
+            }
+            Op::Cast { obj, test, non_null } => {
+                let (dst, obj) = (dr(), self.r(*obj));
+                let i = match (test, *non_null) {
+                    (TypeTest::Class(c), true) => Instr::CastNonNull { dst, obj, class: ClassIdx(*c as u16) },
+                    (TypeTest::Class(c), false) => Instr::Cast { dst, obj, class: ClassIdx(*c as u16) },
+                    (TypeTest::NonNull(name), true) => {
+                        let name = self.b.const_str(name.as_bytes());
+                        Instr::CastNotNull { dst, src: obj, name }
+                    }
+                    (_, true) => Instr::CastKindNonNull { dst, obj, kind: kind_test(test) },
+                    (_, false) => Instr::CastKind { dst, obj, kind: kind_test(test) },
+                };
+                self.b.emit(i);
             }
         }
     }
@@ -1022,6 +1035,17 @@ fn to_str(ty: Ty, dst: Reg, src: Reg) -> Instr {
         Ty::U64 => Instr::ToStrU64 { dst, src },
         Ty::F64 => Instr::ToStrF64 { dst, src },
         Ty::Ref => Instr::ToStrRef { dst, src },
+    }
+}
+
+/// The kind test of the VM that carries out an IR type test other than a class test
+/// (those are `instof` and `cast`).
+fn kind_test(t: &TypeTest) -> KindTest {
+    match t {
+        TypeTest::String => KindTest::String,
+        TypeTest::Label => KindTest::Label,
+        TypeTest::Array(ty) => KindTest::Array(elem_kind(*ty)),
+        TypeTest::NonNull(_) | TypeTest::Class(_) => KindTest::NonNull,
     }
 }
 

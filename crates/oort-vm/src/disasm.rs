@@ -28,7 +28,8 @@
 //!   (not 0), padded to column 42 (at least one space), `; line <n>`. No trailing spaces.
 //! - Operand forms: register `r3`, immediate `-5`, constant `k0`, jump target `@0012`,
 //!   function `f1<name>`, layout `L0`, class `C0<Point>`, builtin by name (`sqrt`), array
-//!   element kind (`i32`, `ref` ...), counts, fields and slots as plain numbers.
+//!   element kind (`i32`, `ref` ...), kind test (`string`, `label`, `array.i32`,
+//!   `nonnull`), counts, fields and slots as plain numbers.
 //!   For calls the operands are `dst, [func,] base, nargs` (see [`crate::Instr`]).
 
 use std::fmt::Write;
@@ -89,6 +90,7 @@ fn operand(program: Option<&Program>, op: Operand) -> String {
         Operand::Class(c) => class_ref(program, c),
         Operand::Builtin(b) => b.name().to_string(),
         Operand::Elem(e) => e.name().to_string(),
+        Operand::Kind(k) => k.name().to_string(),
         Operand::Num(n) => n.to_string(),
     }
 }

@@ -289,7 +289,8 @@ unsafe fn write_label(out: &mut Vec<u8>, v: u64) {
 }
 
 /// Name of the dynamic class of a reference, for failed-cast messages: the class of an
-/// object, else `null`, `string`, `array`, `fn`.
+/// object, else `null`, `string`, `array[int32]` (and the other arrays of scalars),
+/// `array` (an array of references), `fn`, `label`.
 ///
 /// # Safety
 /// `v` must be null or a reference to a live object.
@@ -302,12 +303,31 @@ unsafe fn dynamic_class_name(v: u64, classes: &[ClassDesc]) -> &str {
         match heap::kind_of(v) {
             ObjKind::Instance => &classes[(*(v as *const InstObj)).class as usize].name,
             ObjKind::String => "string",
-            ObjKind::Array => "array",
+            ObjKind::Array => (*(v as *const ArrayObj)).elem.array_type_name(),
             ObjKind::Closure => "fn",
             ObjKind::Env => "env",
             ObjKind::Label => "label",
             ObjKind::Frame => "frame",
             ObjKind::Cont => "continuation",
+        }
+    }
+}
+
+/// Whether the reference `v` passes the kind test `kind` (never null).
+///
+/// # Safety
+/// `v` must be null or a reference to a live object.
+unsafe fn passes_kind(v: u64, kind: KindTest) -> bool {
+    if v == 0 {
+        return false;
+    }
+    // SAFETY: guaranteed by the caller; the header says which struct `v` points to.
+    unsafe {
+        match kind {
+            KindTest::NonNull => true,
+            KindTest::String => heap::kind_of(v) == ObjKind::String,
+            KindTest::Label => heap::kind_of(v) == ObjKind::Label,
+            KindTest::Array(e) => heap::kind_of(v) == ObjKind::Array && (*(v as *const ArrayObj)).elem == e,
         }
     }
 }
@@ -1590,6 +1610,29 @@ impl Vm {
                         let v = reg!(src);
                         if v == 0 {
                             fail!("null dereference")
+                        }
+                        reg!(dst) = v;
+                    }
+                    IsKind { dst, obj, kind } => reg!(dst) = wbool(passes_kind(reg!(obj), kind)),
+                    CastKind { dst, obj, kind } => {
+                        let v = reg!(obj);
+                        reg!(dst) = if passes_kind(v, kind) { v } else { 0 };
+                    }
+                    CastKindNonNull { dst, obj, kind } => {
+                        let v = reg!(obj);
+                        if !passes_kind(v, kind) {
+                            let have = dynamic_class_name(v, &program.classes);
+                            let want = kind.type_name().unwrap_or("?");
+                            fail!("failed cast: {have} is not {want}")
+                        }
+                        reg!(dst) = v;
+                    }
+                    CastNotNull { dst, src, name } => {
+                        let v = reg!(src);
+                        if v == 0 {
+                            // The verifier checked that `name` is a string constant.
+                            let want = String::from_utf8_lossy(heap::str_bytes(*kv.get_unchecked(name.0 as usize)));
+                            fail!("failed cast: null is not {want}")
                         }
                         reg!(dst) = v;
                     }

@@ -1020,6 +1020,121 @@ fn instance_of_and_casts() {
 }
 
 #[test]
+fn kind_tests_and_casts() {
+    let kinds = [
+        KindTest::NonNull,
+        KindTest::String,
+        KindTest::Label,
+        KindTest::Array(ElemKind::I32),
+        KindTest::Array(ElemKind::F64),
+        KindTest::Array(ElemKind::Ref),
+    ];
+    // The values: null, a string, arrays of i32, f64 and references, an object.
+    let values = |pb: &mut ProgramBuilder, b: &mut FunctionBuilder| -> Vec<Reg> {
+        let a = pb.add_class(class("A", None, &[], &[]));
+        let (nul, s) = (b.alloc_reg(Ref), b.alloc_reg(Ref));
+        b.emit(Instr::LoadNull { dst: nul });
+        b.load_str(s, "s");
+        let ints = int_array(b, ElemKind::I32, &[1]);
+        let doubles = int_array(b, ElemKind::F64, &[]);
+        let refs = int_array(b, ElemKind::Ref, &[]);
+        let o = new_obj(b, a);
+        vec![nul, s, ints, doubles, refs, o]
+    };
+    let out = ok_output(run_with_classes(|pb| {
+        let mut b = FunctionBuilder::new("main", &[]);
+        let vals = values(pb, &mut b);
+        let (t, r, line) = (b.alloc_reg(Value), b.alloc_reg(Ref), b.alloc_reg(Ref));
+        for &v in &vals {
+            // One line per value: `iskind` for each kind, then whether `askind` kept it.
+            b.load_str(line, "");
+            for &kind in &kinds {
+                b.emit(Instr::IsKind { dst: t, obj: v, kind });
+                b.emit(Instr::ToStrBool { dst: r, src: t });
+                b.emit(Instr::Concat { dst: line, a: line, b: r });
+                b.emit(Instr::CastKind { dst: r, obj: v, kind });
+                b.emit(Instr::EqRef { dst: t, a: r, b: v });
+                b.emit(Instr::ToStrBool { dst: r, src: t });
+                b.emit(Instr::Concat { dst: line, a: line, b: r });
+                b.load_str(r, " ");
+                b.emit(Instr::Concat { dst: line, a: line, b: r });
+            }
+            b.emit(Instr::Print { src: line });
+        }
+        // Successful checked casts yield the value itself.
+        b.emit(Instr::CastKindNonNull { dst: r, obj: vals[2], kind: kinds[3] });
+        print(&mut b, r, ElemKind::Ref);
+        let name = b.const_str(b"string");
+        b.emit(Instr::CastNotNull { dst: r, src: vals[1], name });
+        print(&mut b, r, ElemKind::Ref);
+        b
+    }));
+    let want = "falsetrue falsetrue falsetrue falsetrue falsetrue falsetrue \n\
+                truetrue truetrue falsefalse falsefalse falsefalse falsefalse \n\
+                truetrue falsefalse falsefalse truetrue falsefalse falsefalse \n\
+                truetrue falsefalse falsefalse falsefalse truetrue falsefalse \n\
+                truetrue falsefalse falsefalse falsefalse falsefalse truetrue \n\
+                truetrue falsefalse falsefalse falsefalse falsefalse falsefalse \n\
+                [1]\ns\n";
+    assert_eq!(out, want);
+    // Failed checked casts name what the value is and what it is not.
+    let failed = |which: usize, kind: Option<KindTest>| {
+        run_with_classes(|pb| {
+            let mut b = FunctionBuilder::new("main", &[]);
+            let vals = values(pb, &mut b);
+            let r = b.alloc_reg(Ref);
+            b.set_span(3, 5);
+            match kind {
+                Some(kind) => b.emit(Instr::CastKindNonNull { dst: r, obj: vals[which], kind }),
+                None => {
+                    let name = b.const_str(b"array[string]");
+                    b.emit(Instr::CastNotNull { dst: r, src: vals[which], name })
+                }
+            };
+            b
+        })
+        .1
+        .unwrap_err()
+    };
+    let e = failed(2, Some(KindTest::String));
+    assert_eq!(e, RuntimeError { message: "failed cast: array[int32] is not string".into(), line: 3, col: 5 });
+    assert_eq!(failed(0, Some(KindTest::String)).message, "failed cast: null is not string");
+    assert_eq!(failed(1, Some(KindTest::Label)).message, "failed cast: string is not label");
+    assert_eq!(failed(4, Some(KindTest::Array(ElemKind::I32))).message, "failed cast: array is not array[int32]");
+    assert_eq!(
+        failed(3, Some(KindTest::Array(ElemKind::U64))).message,
+        "failed cast: array[double] is not array[uint64]"
+    );
+    assert_eq!(failed(5, Some(KindTest::Array(ElemKind::Bool))).message, "failed cast: A is not array[bool]");
+    assert_eq!(failed(0, None).message, "failed cast: null is not array[string]");
+}
+
+#[test]
+fn kind_casts_are_verified() {
+    let mut pb = ProgramBuilder::new("t.oort");
+    let mut m = FunctionBuilder::new("main", &[]);
+    let (o, v) = (m.alloc_reg(Ref), m.alloc_reg(Value));
+    let k = m.const_int(7);
+    m.emit(Instr::LoadNull { dst: o });
+    m.emit(Instr::CastKindNonNull { dst: o, obj: o, kind: KindTest::NonNull });
+    m.emit(Instr::CastNotNull { dst: o, src: o, name: k });
+    m.emit(Instr::IsKind { dst: v, obj: v, kind: KindTest::String });
+    m.emit(Instr::CastKind { dst: v, obj: o, kind: KindTest::Label });
+    m.emit(Instr::RetVoid {});
+    let main = pb.add(m.finish().unwrap());
+    let errs: Vec<String> = verify(&pb.finish(main).unwrap()).unwrap_err().iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        errs,
+        vec![
+            "main @0001: askind! needs a kind test naming a type (not nonnull)",
+            "main @0002: asnonnull name k0 is not a string constant",
+            "main @0003: iskind reads r1 as a reference, but it is a Value register",
+            "main @0004: askind writes a Ref into r1 which is a Value register",
+        ]
+    );
+}
+
+#[test]
 fn class_table_is_checked() {
     let mut pb = ProgramBuilder::new("t.oort");
     pb.add_class(class("A", Some(ClassIdx(1)), &[], &[]));

@@ -9,6 +9,9 @@
 //! a reference-producing op always writes one), and that every operand the interpreter
 //! dereferences is a Ref register. The entry function must exist and take no parameters.
 //!
+//! Kind tests: `askind!` names a type (its test is not `nonnull`); the name of `asnonnull`
+//! is a string constant.
+//!
 //! Classes: parent indices in range and acyclic, a subclass's fields and vtable extend its
 //! parent's (same field kinds as a prefix, at least as many slots), vtable entries are
 //! functions whose first parameter (the receiver) is a Ref register; class operands in range,
@@ -162,14 +165,19 @@ fn ref_uses(i: &Instr) -> smallvec::SmallVec<[Reg; 2]> {
         EnvGet { env, .. } | EnvSet { env, .. } | EnvUp { env, .. } | NewClosure { env, .. } => v.push(env),
         ArrayGet { arr, .. } | ArraySet { arr, .. } | ArrayLen { arr, .. } => v.push(arr),
         StrLen { s, .. } | StrIndex { s, .. } => v.push(s),
-        ToStrRef { src, .. } | Print { src } | CheckNonNull { src, .. } | Goto { src } => v.push(src),
+        ToStrRef { src, .. } | Print { src } | CheckNonNull { src, .. } | CastNotNull { src, .. } | Goto { src } => {
+            v.push(src)
+        }
         NewObject { env, .. } => v.push(env),
         ObjEnv { obj, .. }
         | GetField { obj, .. }
         | SetField { obj, .. }
         | InstanceOf { obj, .. }
         | Cast { obj, .. }
-        | CastNonNull { obj, .. } => v.push(obj),
+        | CastNonNull { obj, .. }
+        | IsKind { obj, .. }
+        | CastKind { obj, .. }
+        | CastKindNonNull { obj, .. } => v.push(obj),
         CallVirtual { base, nargs, .. } | TailCallVirtual { base, nargs, .. } => {
             v.push(base);
             if nargs > 0 {
@@ -257,6 +265,12 @@ fn verify_function(program: &Program, limits: &Limits, f: &Function, errors: &mu
         }
         // Fields and vtable slots.
         match *instr {
+            Instr::CastKindNonNull { kind: KindTest::NonNull, .. } => {
+                err(Some(pc), "askind! needs a kind test naming a type (not nonnull)".into())
+            }
+            Instr::CastNotNull { name, .. } if !matches!(f.consts.get(name.0 as usize), Some(Const::Str(_))) => {
+                err(Some(pc), format!("asnonnull name k{} is not a string constant", name.0))
+            }
             Instr::MakeLabel { label, .. } if label as usize >= f.labels.len() => {
                 err(Some(pc), format!("label{label} out of range ({} labels)", f.labels.len()))
             }
