@@ -2,18 +2,8 @@
 //! generator builds it again with separate compare and `jt`/`jf` instructions, and it runs
 //! the same.
 
-use std::path::PathBuf;
-
-fn run(name: &str, source: &str, flags: &[&str]) -> (u8, String, String) {
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    std::fs::write(&path, source).unwrap();
-    let mut argv: Vec<std::ffi::OsString> = vec!["oort".into(), "run".into()];
-    argv.extend(flags.iter().map(Into::into));
-    argv.push(path.into());
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = oort_cli::cli::main_with(argv, &mut out, &mut err, false);
-    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
-}
+mod common;
+use common::run;
 
 /// `f (x)` calls the empty `g` `n` times when `x < 5` (two instructions per call: the
 /// argument's move and `calls`), then returns `x + 1`.

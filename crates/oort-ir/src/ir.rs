@@ -108,6 +108,22 @@ impl Const {
             Const::Str(_) | Const::Null => Ty::Ref,
         }
     }
+
+    /// The register contents of a scalar (or null) constant, in the 64-bit slot
+    /// representation every backend uses (int32 sign-extended, uint32 zero-extended, bool
+    /// 0/1, double as its IEEE bits, null 0); `None` for a string.
+    pub fn slot_bits(&self) -> Option<u64> {
+        Some(match *self {
+            Const::Bool(b) => b as u64,
+            Const::I32(x) => x as i64 as u64,
+            Const::U32(x) => x as u64,
+            Const::I64(x) => x as u64,
+            Const::U64(x) => x,
+            Const::F64(x) => x.to_bits(),
+            Const::Null => 0,
+            Const::Str(_) => return None,
+        })
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]

@@ -60,7 +60,7 @@ impl ConstAnalysis<'_> {
             g(&bits[..vs.len()]).map_or(Val::Varying, Val::Known)
         };
         match op {
-            Op::Const(c) => fold::bits_of(c).map_or(Val::Varying, Val::Known),
+            Op::Const(c) => c.slot_bits().map_or(Val::Varying, Val::Known),
             Op::Copy(v) => val(*v),
             Op::Unary(op, ty, a) => fold(&[*a], &|b| fold::unary(*op, *ty, b[0])),
             Op::Binary(op, ty, a, c) => fold(&[*a, *c], &|b| fold::binary(*op, *ty, b[0], b[1])),

@@ -7,20 +7,6 @@
 
 use oort_ir::{BinOp, Const, Ty, UnOp};
 
-/// The register contents of a scalar constant; `None` for a string.
-pub fn bits_of(c: &Const) -> Option<u64> {
-    Some(match *c {
-        Const::Bool(b) => b as u64,
-        Const::I32(x) => x as i64 as u64,
-        Const::U32(x) => x as u64,
-        Const::I64(x) => x as u64,
-        Const::U64(x) => x,
-        Const::F64(x) => x.to_bits(),
-        Const::Null => 0,
-        Const::Str(_) => return None,
-    })
-}
-
 /// The constant of type `ty` whose register contents are `bits`.
 pub fn const_of(ty: Ty, bits: u64) -> Const {
     match ty {

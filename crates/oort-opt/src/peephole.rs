@@ -288,7 +288,7 @@ fn single_consts(f: &Function) -> Vec<Option<u64>> {
             let inst = f.inst(i);
             if let Some(d) = inst.dst {
                 defs[d.index()] += 1;
-                value[d.index()] = if let Op::Const(c) = &inst.op { fold::bits_of(c) } else { None };
+                value[d.index()] = if let Op::Const(c) = &inst.op { c.slot_bits() } else { None };
             }
         }
     }
@@ -375,7 +375,7 @@ fn kill(f: &Function, defs: &mut Vec<(Var, Inst)>, v: Var) {
 fn operand<'a>(f: &'a Function, defs: &[(Var, Inst)], consts: &[Option<u64>], v: Var) -> Operand<'a> {
     let def = defs.iter().rev().find(|d| d.0 == v).map(|&(_, i)| &f.inst(i).op);
     let konst = match def {
-        Some(Op::Const(c)) => fold::bits_of(c),
+        Some(Op::Const(c)) => c.slot_bits(),
         _ => consts[v.index()],
     };
     Operand { var: v, konst, def: def.filter(|op| !matches!(op, Op::Const(_))) }

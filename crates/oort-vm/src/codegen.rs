@@ -160,6 +160,13 @@ fn loop_blocks(f: &Function, order: &[Block]) -> HashSet<Block> {
     body
 }
 
+impl Plan {
+    /// The immediate that instruction `id` takes for its operand `v`, if planned.
+    fn imm_of(&self, id: Inst, v: Var) -> Option<i16> {
+        self.imm.contains(&(id, v)).then(|| imm16(self.consts[&v]).expect("planned immediates fit 16 bits"))
+    }
+}
+
 /// A call in the IR: an instruction, or a block's tail-call terminator.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum CallSite {
@@ -167,17 +174,9 @@ enum CallSite {
     Term(Block),
 }
 
-/// The slot bits of an integer, bool or null constant.
+/// The slot bits of an integer, bool or null constant (what an immediate can hold).
 fn const_bits(c: &Const) -> Option<u64> {
-    Some(match *c {
-        Const::Bool(b) => b as u64,
-        Const::I32(v) => v as i64 as u64,
-        Const::U32(v) => v as u64,
-        Const::I64(v) => v as u64,
-        Const::U64(v) => v,
-        Const::Null => 0,
-        Const::F64(_) | Const::Str(_) => return None,
-    })
+    if c.ty() == Ty::F64 { None } else { c.slot_bits() }
 }
 
 /// `bits` as a sign-extended 16-bit immediate, if it is one.
@@ -403,11 +402,10 @@ impl<'a> FnGen<'a> {
                     }
                 };
                 match inst.op {
-                    Op::Binary(op @ (BinOp::Add | BinOp::Sub), ty @ (Ty::I32 | Ty::I64), a, b) => {
+                    Op::Binary(op @ (BinOp::Add | BinOp::Sub), Ty::I32 | Ty::I64, a, b) => {
                         let neg_ok = |v: Var, plan: &Plan| {
                             plan.consts.get(&v).and_then(|&c| imm16(c)).is_some_and(|c| c != i16::MIN)
                         };
-                        let _ = ty;
                         if neg_ok(b, &self.plan) {
                             fold(b, &mut self.plan);
                         } else if op == BinOp::Add && neg_ok(a, &self.plan) {
@@ -517,8 +515,8 @@ impl<'a> FnGen<'a> {
             if pos >= k || last_window_user.is_some_and(|w| w > pos) || uses[a.index()] != 1 || !temp(a) {
                 continue;
             }
-            // A fused comparison or a folded constant emits nothing to retarget.
-            if self.plan.skip.contains(&def) || self.plan.fused.values().any(|&c| c == def) {
+            // A fused comparison, a folded or hoisted constant emits nothing to retarget.
+            if self.plan.skip.contains(&def) {
                 continue;
             }
             self.plan.retarget.insert(def, Reg(base.0 + head + j as u16));
@@ -534,7 +532,7 @@ impl<'a> FnGen<'a> {
             Op::Call { callee: Callee::Builtin(Builtin::Str), .. } => None,
             Op::Call { callee: Callee::Builtin(_), args } => Some((self.window(self.kinds(None, args)), 0, args)),
             Op::Call { args, .. } => Some((self.window(self.kinds(Some(RegKind::Ref), args)), 1, args)),
-            Op::Substring { .. } => None,
+            // Substring's window is not planned (its operands are rarely temporaries).
             _ => None,
         }
     }
@@ -698,10 +696,7 @@ impl<'a> FnGen<'a> {
         let Terminator::Branch { cond, then, els } = self.f.block(blk).term else { unreachable!("not a branch") };
         if let Some(&id) = self.plan.fused.get(&blk) {
             let Op::Binary(op, ty, a, b) = self.f.inst(id).op else { unreachable!("fused a non-comparison") };
-            let imm = |v: Var, plan: &Plan| {
-                plan.imm.contains(&(id, v)).then(|| imm16(plan.consts[&v]).expect("planned immediate"))
-            };
-            let (pred, a, b) = match (imm(a, &self.plan), imm(b, &self.plan)) {
+            let (pred, a, b) = match (self.plan.imm_of(id, a), self.plan.imm_of(id, b)) {
                 (_, Some(c)) => (Pred::of(op), self.r(a), Rhs::Imm(c)),
                 (Some(c), None) => (Pred::of(op).swap(), self.r(b), Rhs::Imm(c)),
                 (None, None) => (Pred::of(op), self.r(a), Rhs::Reg(self.r(b))),
@@ -791,9 +786,7 @@ impl<'a> FnGen<'a> {
                 self.b.emit(i);
             }
             Op::Binary(op, ty, a, c) => {
-                let imm =
-                    |v: &Var| self.plan.imm.contains(&(id, *v)).then(|| imm16(self.plan.consts[v]).expect("planned"));
-                let i = match (imm(a), imm(c)) {
+                let i = match (self.plan.imm_of(id, *a), self.plan.imm_of(id, *c)) {
                     // Planned only for add/sub of int32/int64 (`make_plan`).
                     (_, Some(k)) => add_imm(*ty, dr(), self.r(*a), if *op == BinOp::Sub { -k } else { k }),
                     (Some(k), None) => add_imm(*ty, dr(), self.r(*c), k),
