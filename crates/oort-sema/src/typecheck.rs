@@ -63,7 +63,7 @@
 //!   time. `new C (…)` and `this` have type `C!`. `==`/`!=` compare references whose types are related (one converts to
 //!   the other). The common type of two class types is their nearest common superclass,
 //!   else `object`.
-//! - `as`/`is` on references ([`Checker::ref_conversion`], docs/language.md §2b): a class
+//! - `as`/`is` on references (`Checker::ref_conversion`, docs/language.md §2b): a class
 //!   target is a class test of any reference; a target the value already has or converts
 //!   to is an upcast (`as T!` then checks for null, `is T` is a null test); from `object`,
 //!   `string`, `label` and arrays of `bool`, integers or `double` are kind tests; other

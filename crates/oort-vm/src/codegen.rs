@@ -7,7 +7,7 @@
 //! shared between call sites. Blocks are laid out in reverse post-order, and a jump to
 //! the next block is left out.
 //!
-//! Before emitting a function, [`Plan`] looks at each block for three shapes that would
+//! Before emitting a function, its `Plan` looks at each block for shapes that would
 //! otherwise cost an instruction each (a dispatch is the interpreter's main cost):
 //! - a comparison whose only use is the block's branch is *fused* into it (`jlt.i32`, …);
 //! - a small integer constant used by `add`/`sub` of int32/int64 or by a fused branch
