@@ -120,18 +120,21 @@ struct Plan {
     const_regs: IndexMap<ConstKey, (Reg, Const)>,
 }
 
-/// A constant's identity, for sharing one register among equal hoisted constants.
+/// A constant's identity, for sharing one register among equal hoisted constants. `null`
+/// has the bits of `0` but lives in a reference register: it is a key of its own.
 #[derive(Clone, PartialEq, Eq, Hash)]
 enum ConstKey {
     Bits(u64),
     F64(u64),
     Str(Box<[u8]>),
+    Null,
 }
 
 fn const_key(c: &Const) -> ConstKey {
     match c {
         Const::F64(x) => ConstKey::F64(x.to_bits()),
         Const::Str(s) => ConstKey::Str(s.clone()),
+        Const::Null => ConstKey::Null,
         c => ConstKey::Bits(const_bits(c).expect("an integer, bool or null constant")),
     }
 }
