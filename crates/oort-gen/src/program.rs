@@ -1062,7 +1062,7 @@ impl<'a> Gen<'a> {
             w(nested, 2),                    // 9 nested function
             w(nested, 2),                    // 10 goto loop
             w(nested, 2),                    // 11 non-local exit
-            w(nested, 1),                    // 12 re-entry
+            w(nested, 2),                    // 12 re-entry, generator
             w(nested, 1),                    // 13 local class
             w(in_loop, 4),                   // 14 break / continue
             w(in_fn, 2),                     // 15 early return
@@ -1160,6 +1160,7 @@ impl<'a> Gen<'a> {
             9 => self.nested_function(depth),
             10 => self.goto_loop(depth),
             11 => self.non_local_exit(depth),
+            12 if self.chance(50) => self.generator(),
             12 => self.reentry(),
             13 => self.local_class(),
             14 => {
@@ -1407,10 +1408,70 @@ impl<'a> Gen<'a> {
         self.line(&format!("{f} () -> {ret} {{ {r} = {b}; @{b}: return {value}; }}"));
         let before = self.expr(&t, 2);
         let op = if t == Str { "+" } else { self.pick(&["+", "-", "*"]) };
-        self.line(&format!("print {before} {op} {f} ();"));
+        // The caller is resumed in the middle of an expression: its temporaries (`before`,
+        // already evaluated) keep their values, its variables do not.
+        match self.below(3) {
+            0 => self.line(&format!("print {before} {op} {f} ();")),
+            1 => self.line(&format!("print trim_ (str ({before}) + \"/\" + str ({f} ()));")),
+            _ => {
+                let v = self.fresh("v");
+                self.line(&format!("{v}: {ret} = {before} {op} {f} ();"));
+                self.line(&format!("print {v};"));
+                self.declare(&v, t, true);
+            }
+        }
         self.line(&format!("{c}++;"));
         let bound = 2 + self.below(3);
         self.line(&format!("if ({c} < {bound}) goto {r};"));
+    }
+
+    /// A generator: a producer that yields by jumping out to its consumer, and is resumed
+    /// by a jump back into its abandoned activation.
+    fn generator(&mut self) {
+        let (yv, res, ret, p, lr, k, lloop, lback, i) = (
+            self.fresh("v"),
+            self.fresh("r"),
+            self.fresh("r"),
+            self.fresh("P"),
+            self.fresh("L"),
+            self.fresh("c"),
+            self.fresh("L"),
+            self.fresh("L"),
+            self.fresh("i"),
+        );
+        let t = self.pick(&[I32, F64, Str]);
+        let n = 1 + self.below(5);
+        let init = self.default_value(&t);
+        self.line(&format!("{yv}: {} = {init};", self.ty_text(&t)));
+        self.line(&format!("{res}: label = null;"));
+        self.line(&format!("{ret}: label = null;"));
+        self.open(&format!("{p} ()"));
+        self.line("if (fuel_ <= 0) return;");
+        self.line("fuel_--;");
+        self.open(&format!("for ({i} := 0; {i} < {n} && fuel_ > 0; {i}++)"));
+        self.enter_function(Void, self.frame().class, None);
+        self.declare(&i, I32, false);
+        let e = self.expr(&t, 2);
+        self.leave_function();
+        self.line(&format!("{yv} = {e};"));
+        self.line(&format!("{res} = {lr};"));
+        self.line(&format!("goto {ret};"));
+        self.line(&format!("@{lr}:"));
+        self.close();
+        self.line(&format!("{res} = null;"));
+        self.line(&format!("goto {ret};"));
+        self.close();
+        self.line(&format!("{k} := 0;"));
+        self.line(&format!("@{lloop}:"));
+        self.line(&format!("{ret} = {lback};"));
+        self.line(&format!("if ({k} == 0) {p} (); else goto {res};"));
+        self.line(&format!("@{lback}:"));
+        self.line(&format!("{k}++;"));
+        self.open(&format!("if ({res} != null)"));
+        self.line(&format!("print {yv};"));
+        self.line(&format!("if ({k} < 100) goto {lloop};"));
+        self.close();
+        self.declare(&yv, t, true);
     }
 
     /// A class nested in a function: its method reads and writes the function's variables.
