@@ -544,7 +544,24 @@ impl<'a> Gen<'a> {
     }
 
     fn string_lit(&mut self) -> String {
-        let xs = ["", "a", "ab", "hello", "x y", "\\n", "\\t!", "q\\\"q", "\\x41\\x42", "zz", "\\\\", "0", "-12", "42"];
+        let xs = [
+            "",
+            "a",
+            "ab",
+            "hello",
+            "x y",
+            "\\n",
+            "\\t!",
+            "q\\\"q",
+            "\\x41\\x42",
+            "\\xff\\x80",
+            "a\\0b",
+            "zz",
+            "\\\\",
+            "0",
+            "-12",
+            "42",
+        ];
         format!("\"{}\"", self.pick(&xs))
     }
 
@@ -852,7 +869,7 @@ impl<'a> Gen<'a> {
                     format!("str ({v})")
                 }
             }
-            2 => format!("chr ({} & 127)", self.expr(&I32, e)),
+            2 => format!("chr ({} & 255)", self.expr(&I32, e)),
             3 => {
                 let places = self.places(&Str, false);
                 let s = if places.is_empty() { self.string_lit() } else { self.pick(&places) };
@@ -1266,8 +1283,14 @@ impl<'a> Gen<'a> {
     fn switch(&mut self, depth: u32) {
         let t = self.pick(&[I32, I32, U32, I64, U64]);
         let e = self.expr(&t, 2);
-        self.open(&format!("switch ({e} & 7)"));
-        let mut values: Vec<u32> = (0..8).collect();
+        // Signed scrutinees may be negative: `% 5` keeps the sign.
+        let (scrutinee, mut values): (String, Vec<i32>) = if matches!(t, I32 | I64) && self.chance(40) {
+            // (`e` may have a narrower, unsigned type: cast it back.)
+            (format!("({e} as {}) % 5", self.ty_text(&t)), (-4..5).collect())
+        } else {
+            (format!("{e} & 7"), (0..8).collect())
+        };
+        self.open(&format!("switch ({scrutinee})"));
         let ncases = 1 + self.below(3);
         self.frame_mut().switches += 1;
         for _ in 0..ncases {
@@ -1369,18 +1392,32 @@ impl<'a> Gen<'a> {
         let p = self.fresh("p");
         let n = self.fresh("p");
         let at = 1 + self.below(4);
-        self.open(&format!("{f} ({p}: label, {n}: int32) -> int32"));
+        // The label travels as a `label` parameter, as an `object` cast back, or in a
+        // variable the function captures (an exception handler).
+        let how = self.below(3);
+        let h = self.fresh("h");
+        let (param, target, pass) = match how {
+            0 => (format!("{p}: label"), p.clone(), format!("{p}, ")),
+            1 => (format!("{p}: object"), format!("({p} as label!)"), format!("{p}, ")),
+            _ => {
+                self.line(&format!("{h}: label = {l};"));
+                (String::new(), h.clone(), String::new())
+            }
+        };
+        let sep = if param.is_empty() { "" } else { ", " };
+        self.open(&format!("{f} ({param}{sep}{n}: int32) -> int32"));
         self.line("if (fuel_ <= 0) return 0;");
         self.line("fuel_--;");
         self.line(&format!("if ({n} <= 0) return 1;"));
-        self.line(&format!("if ({n} == {at}) goto {p};"));
-        self.line(&format!("return {f} ({p}, {n} - 1) * 2 + 1;"));
+        self.line(&format!("if ({n} == {at}) goto {target};"));
+        self.line(&format!("return {f} ({pass}{n} - 1) * 2 + 1;"));
         self.close();
         self.open("");
         self.push_scope();
         let before = self.expr(&I32, 2);
         let arg = self.expr(&I32, 2);
-        self.line(&format!("print {before} + {f} ({l}, ({arg} & 7));"));
+        let label_arg = if how == 2 { String::new() } else { format!("{l}, ") };
+        self.line(&format!("print {before} + {f} ({label_arg}({arg} & 7));"));
         let k = 1 + self.below(2);
         self.statements(k, depth - 1);
         self.pop_scope();
