@@ -170,6 +170,8 @@ struct Gen<'a> {
     error_left: bool,
     /// Tail-recursive functions, and how deep the main program calls them.
     tails: Vec<(String, u32)>,
+    /// Type aliases (`type A = T;`) declarations may use.
+    aliases: Vec<(String, Ty)>,
 }
 
 impl<'a> Gen<'a> {
@@ -187,6 +189,7 @@ impl<'a> Gen<'a> {
             size: size.max(4),
             error_left: false,
             tails: Vec::new(),
+            aliases: Vec::new(),
         }
     }
 
@@ -446,6 +449,9 @@ impl<'a> Gen<'a> {
             }
         }
         if let Some(c) = self.frames.last().and_then(|f| f.class) {
+            if !writable && fits(&Class(c)) {
+                out.push("this".into());
+            }
             for (f, t) in self.all_fields(c) {
                 if fits(&t) {
                     out.push(format!("this.{f}"));
@@ -698,6 +704,7 @@ impl<'a> Gen<'a> {
             8 if *ty == I32 => {
                 let s = self.expr(&Str, e);
                 match self.below(3) {
+                    0 if self.chance(10) => "args ().length".to_string(),
                     0 => format!("{s}.length"),
                     1 => {
                         // A byte of a string, always in bounds.
@@ -1136,11 +1143,20 @@ impl<'a> Gen<'a> {
                 let k = 1 + self.below(4);
                 self.line(&format!("{w} := 0;"));
                 self.declare(&w, I32, false);
-                let do_while = self.chance(40);
-                self.open(if do_while { "do".to_string() } else { format!("while ({w} < {k} && fuel_ > 0)") }.as_str());
+                // `while (c)`, `do … while (c);`, or `while (true)` left by `break`.
+                let form = self.below(3);
+                let do_while = form == 1;
+                self.open(&match form {
+                    0 => format!("while ({w} < {k} && fuel_ > 0)"),
+                    1 => "do".to_string(),
+                    _ => "while (true)".to_string(),
+                });
                 self.push_scope();
                 self.line(&format!("{w}++;"));
                 self.line("fuel_--;");
+                if form == 2 {
+                    self.line(&format!("if ({w} > {k} || fuel_ <= 0) break;"));
+                }
                 self.frame_mut().loops += 1;
                 let n = 1 + self.below(4);
                 self.statements(n, depth - 1);
@@ -1243,7 +1259,18 @@ impl<'a> Gen<'a> {
             self.declare(&v, t, true);
             return;
         }
-        self.line(&format!("{v}: {} = {e};", self.ty_text(&t)));
+        // Values known non-null by their form may go into a `T!` (never assigned again).
+        if (e.starts_with("new ") || e.starts_with('"')) && matches!(t, Class(_) | Str) && self.chance(30) {
+            self.line(&format!("{v}: {}! = {e};", self.ty_text(&t)));
+            self.declare(&v, t, false);
+            return;
+        }
+        let alias = self.aliases.iter().find(|(_, a)| *a == t).map(|(n, _)| n.clone());
+        let name = match alias {
+            Some(alias) if self.chance(50) => alias,
+            _ => self.ty_text(&t),
+        };
+        self.line(&format!("{v}: {name} = {e};"));
         self.declare(&v, t, true);
     }
 
@@ -1659,6 +1686,16 @@ impl<'a> Gen<'a> {
         self.line("    if (s.length > 24) return s.substring (0, 12) + s.substring (s.length - 12, s.length);");
         self.line("    return s;");
         self.line("}");
+        for _ in 0..self.below(3) {
+            let p = fn_palette();
+            let f = self.pick(&p);
+            let t = self.pick(&[f, Arr(Box::new(I32)), U64, Str, Arr(Box::new(Str))]);
+            if !self.aliases.iter().any(|(_, a)| *a == t) {
+                let a = self.fresh("T");
+                self.line(&format!("type {a} = {};", self.ty_text(&t)));
+                self.aliases.push((a, t));
+            }
+        }
         self.frames.pop();
 
         self.class_signatures();

@@ -87,6 +87,14 @@ fn generated_programs_cover_the_language() {
         ("shift", " << "),
         ("conditional", " ? "),
         ("runtime error", "& 0)"),
+        ("type alias", "type T"),
+        ("non-null type", "! = "),
+        ("while (true)", "while (true)"),
+        ("generator", "goto r"),
+        ("label through object", "as label!)"),
+        ("negative case", "case -"),
+        ("this as a value", "(this"),
+        ("args", "args ()"),
     ];
     // `a|b`: either will do.
     let missing: Vec<&str> =
