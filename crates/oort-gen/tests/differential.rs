@@ -14,20 +14,44 @@ fn seeds() -> u64 {
 #[test]
 fn every_engine_agrees_on_generated_programs() {
     let dir = std::env::temp_dir();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+    // Each thread runs every `threads`-th seed; the results are gathered in seed order.
+    let mut results: Vec<(u64, Result<u8, String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let dir = &dir;
+                scope.spawn(move || {
+                    (t..seeds())
+                        .step_by(threads as usize)
+                        .map(|seed| {
+                            let source = oort_gen::generate(seed, 30);
+                            let outcomes = engine::run_all(&source, dir, &engine::Runner::InProcess);
+                            let result = match engine::disagreement(&outcomes) {
+                                Some(report) => {
+                                    Err(format!("seed {seed} (oort-gen gen --seed {seed} --size 30):\n{report}"))
+                                }
+                                None => Ok(outcomes[0].1.status),
+                            };
+                            (seed, result)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().expect("a worker")).collect()
+    });
+    results.sort_by_key(|r| r.0);
     let mut failures = Vec::new();
     let (mut ok, mut runtime_errors) = (0, 0);
-    for seed in 0..seeds() {
-        let source = oort_gen::generate(seed, 30);
-        let outcomes = engine::run_all(&source, &dir, &engine::Runner::InProcess);
-        if let Some(report) = engine::disagreement(&outcomes) {
-            failures.push(format!("seed {seed} (oort-gen gen --seed {seed} --size 30):\n{report}"));
-            continue;
-        }
-        match outcomes[0].1.status {
-            0 => ok += 1,
-            3 => runtime_errors += 1,
-            _ => failures
-                .push(format!("seed {seed} does not compile (a bug in the generator):\n{}", outcomes[0].1.describe())),
+    for (seed, result) in results {
+        match result {
+            Ok(0) => ok += 1,
+            Ok(3) => runtime_errors += 1,
+            Ok(status) => failures.push(format!(
+                "seed {seed} ends with status {status} in every engine, a bug in the generator \
+                 (`oort-gen gen --seed {seed} --size 30` prints it)"
+            )),
+            Err(report) => failures.push(report),
         }
     }
     assert!(failures.is_empty(), "{} of {} seeds failed:\n{}", failures.len(), seeds(), failures.join("\n"));
