@@ -1261,8 +1261,10 @@ impl<'a> Gen<'a> {
         }
         // Values known non-null by their form may go into a `T!` (never assigned again).
         if (e.starts_with("new ") || e.starts_with('"')) && matches!(t, Class(_) | Str) && self.chance(30) {
+            // Not in scope for later statements: `x := v` would infer a `T!` that a later
+            // assignment of a plain `T` does not fit.
             self.line(&format!("{v}: {}! = {e};", self.ty_text(&t)));
-            self.declare(&v, t, false);
+            self.line(&format!("print {v};"));
             return;
         }
         let alias = self.aliases.iter().find(|(_, a)| *a == t).map(|(n, _)| n.clone());
