@@ -12,7 +12,7 @@
 use crate::{Compiled, Optimizations, compile, emit, pipeline, registry, render, stages, stages_help, stop_for};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use oort_ir::{Stop, Unit};
-use oort_syntax::{Code, Diagnostic, Severity, SourceFile};
+use oort_syntax::{Code, Diagnostic, MAX_SOURCE_BYTES, Severity, SourceFile};
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
@@ -393,10 +393,39 @@ fn gc_stats_text(s: &oort_vm::heap::GcStats, total: std::time::Duration) -> Stri
     )
 }
 
+/// Reads a source file: UTF-8, at most [`MAX_SOURCE_BYTES`] long (spans are 32-bit).
 fn read_source(path: &PathBuf) -> Result<SourceFile, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let cannot_read = |e: std::io::Error| format!("cannot read `{}`: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    let size = file.metadata().map_err(cannot_read)?.len();
+    if size > MAX_SOURCE_BYTES {
+        return Err(format!(
+            "`{}` is too large: {size} bytes (source files can have at most {MAX_SOURCE_BYTES} bytes)",
+            path.display()
+        ));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_SOURCE_BYTES + 1), &mut bytes)
+        .map_err(cannot_read)?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(format!(
+            "`{}` is too large (source files can have at most {MAX_SOURCE_BYTES} bytes)",
+            path.display()
+        ));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
-        format!("`{}` is not valid UTF-8 (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to())
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let line_start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        // The valid prefix of the line: its characters give the column.
+        let col = std::str::from_utf8(&bytes[line_start..at]).map_or(0, |s| s.chars().count()) + 1;
+        format!(
+            "`{}` is not valid UTF-8: invalid byte 0x{:02x} at {}:{line}:{col} (byte offset {at})",
+            path.display(),
+            bytes[at],
+            path.display()
+        )
     })?;
     Ok(SourceFile::new(path.display().to_string(), text))
 }

@@ -20,4 +20,4 @@ pub use codes::Code;
 pub use diag::{Diagnostic, Severity};
 pub use lexer::lex;
 pub use parser::parse;
-pub use span::{SourceFile, Span};
+pub use span::{MAX_SOURCE_BYTES, SourceFile, Span};
