@@ -2,8 +2,9 @@
 //!
 //! The state at a node is `None` while no path reaches it: the "everything" state of a
 //! node after a transfer of control, which every join ignores. An analysis gives the
-//! entry state, the effect of each node's event, and the join; the solver iterates in
-//! reverse postorder until nothing changes.
+//! entry state, the effect of each node's event, and the join; the solver iterates over
+//! the graph's blocks in reverse postorder until nothing changes, keeping a state per
+//! block, not per node (see [`Solution`]).
 
 use super::graph::{EdgeKind, Event, FlowGraph, NodeId};
 
@@ -25,32 +26,139 @@ pub trait Analysis {
     }
 }
 
-/// The state at the entry of every node (`None`: unreachable).
-pub fn solve<A: Analysis>(g: &FlowGraph, a: &A) -> Vec<Option<A::State>> {
-    let order = reverse_postorder(g);
-    let mut pos = vec![usize::MAX; g.nodes.len()];
-    for (i, &n) in order.iter().enumerate() {
-        pos[n as usize] = i;
+/// The solution of an analysis: the state at the entry of every block (a maximal chain of
+/// nodes, each the only successor of the one before and entered only from it). States
+/// inside a block are recomputed when asked for ([`Solution::for_each`]), so a function of
+/// a million straight-line statements costs one state, not a million.
+pub struct Solution<S> {
+    blocks: Blocks,
+    /// Per block, the state at its entry (`None`: unreachable).
+    input: Vec<Option<S>>,
+}
+
+impl<S: Clone> Solution<S> {
+    /// Calls `f` for every node a path reaches, with the state at its entry; blocks in
+    /// the order of their first node, nodes of a block in flow order.
+    pub fn for_each<A: Analysis<State = S>>(&self, g: &FlowGraph, a: &A, mut f: impl FnMut(NodeId, &S)) {
+        for (b, input) in self.input.iter().enumerate() {
+            let Some(input) = input else { continue };
+            let mut state = input.clone();
+            let nodes = self.blocks.nodes(b);
+            for (k, &n) in nodes.iter().enumerate() {
+                f(n, &state);
+                if k + 1 < nodes.len() {
+                    a.transfer(n, &g.nodes[n as usize].event, &mut state);
+                }
+            }
+        }
     }
-    let mut input: Vec<Option<A::State>> = vec![None; g.nodes.len()];
-    input[g.entry as usize] = Some(a.entry());
-    // A worklist ordered by reverse postorder position.
-    let mut queued = vec![false; g.nodes.len()];
+
+    /// The state at the entry of every node (`None`: unreachable): a state per node, for
+    /// the dumps of small programs.
+    pub fn per_node<A: Analysis<State = S>>(&self, g: &FlowGraph, a: &A) -> Vec<Option<S>> {
+        let mut out = vec![None; g.nodes.len()];
+        self.for_each(g, a, |n, s| out[n as usize] = Some(s.clone()));
+        out
+    }
+}
+
+/// The blocks of a graph, numbered in the order of their first node.
+struct Blocks {
+    /// The nodes of every block, block after block.
+    nodes: Vec<NodeId>,
+    /// Where each block starts in `nodes` (and a last entry: the end).
+    start: Vec<u32>,
+    /// The block a node starts (`u32::MAX`: the node is inside a block).
+    block_of_head: Vec<u32>,
+}
+
+impl Blocks {
+    fn of(g: &FlowGraph) -> Blocks {
+        let n = g.nodes.len();
+        // A node continues its predecessor's block when it has one ordinary in-edge, from
+        // a node with no other out-edge.
+        let mut preds = vec![0u32; n];
+        for node in &g.nodes {
+            for &(s, _) in &node.succ {
+                preds[s as usize] += 1;
+            }
+        }
+        let mut inside = vec![false; n];
+        for node in &g.nodes {
+            if let [(s, EdgeKind::Normal)] = node.succ[..]
+                && preds[s as usize] == 1
+                && s != g.entry
+            {
+                inside[s as usize] = true;
+            }
+        }
+        let mut blocks = Blocks { nodes: Vec::with_capacity(n), start: Vec::new(), block_of_head: vec![u32::MAX; n] };
+        for h in 0..n {
+            if inside[h] {
+                continue;
+            }
+            blocks.block_of_head[h] = blocks.start.len() as u32;
+            blocks.start.push(blocks.nodes.len() as u32);
+            let mut v = h as NodeId;
+            blocks.nodes.push(v);
+            while let [(s, EdgeKind::Normal)] = g.nodes[v as usize].succ[..]
+                && inside[s as usize]
+            {
+                v = s;
+                blocks.nodes.push(v);
+            }
+        }
+        blocks.start.push(blocks.nodes.len() as u32);
+        blocks
+    }
+
+    fn len(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    fn nodes(&self, b: usize) -> &[NodeId] {
+        &self.nodes[self.start[b] as usize..self.start[b + 1] as usize]
+    }
+}
+
+/// Solves analysis `a` over `g` (a worklist of blocks in reverse postorder).
+pub fn solve<A: Analysis>(g: &FlowGraph, a: &A) -> Solution<A::State> {
+    let blocks = Blocks::of(g);
+    let nb = blocks.len();
+    // Blocks by the reverse postorder position of their first node.
+    let mut pos = vec![usize::MAX; nb];
+    let mut order = Vec::with_capacity(nb);
+    for v in reverse_postorder(g) {
+        let b = blocks.block_of_head[v as usize];
+        if b != u32::MAX {
+            pos[b as usize] = order.len();
+            order.push(b as usize);
+        }
+    }
+    let mut input: Vec<Option<A::State>> = vec![None; nb];
+    let entry = blocks.block_of_head[g.entry as usize] as usize;
+    input[entry] = Some(a.entry());
+    let mut queued = vec![false; nb];
     let mut work = std::collections::BTreeSet::new();
-    work.insert(pos[g.entry as usize]);
-    queued[g.entry as usize] = true;
+    work.insert(pos[entry]);
+    queued[entry] = true;
     while let Some(p) = work.pop_first() {
-        let n = order[p];
-        queued[n as usize] = false;
-        let Some(mut state) = input[n as usize].clone() else { continue };
-        let node = &g.nodes[n as usize];
-        a.transfer(n, &node.event, &mut state);
-        for &(s, kind) in &node.succ {
+        let b = order[p];
+        queued[b] = false;
+        let Some(mut state) = input[b].clone() else { continue };
+        let nodes = blocks.nodes(b);
+        for &n in nodes {
+            a.transfer(n, &g.nodes[n as usize].event, &mut state);
+        }
+        let last = *nodes.last().expect("a block has a node");
+        for &(s, kind) in &g.nodes[last as usize].succ {
             if kind == EdgeKind::ReachOnly {
                 continue;
             }
             let carried = a.along(kind, &state);
-            let slot = &mut input[s as usize];
+            // Every successor of a block's last node starts a block.
+            let t = blocks.block_of_head[s as usize] as usize;
+            let slot = &mut input[t];
             let changed = match slot {
                 None => {
                     *slot = Some(carried);
@@ -62,13 +170,13 @@ pub fn solve<A: Analysis>(g: &FlowGraph, a: &A) -> Vec<Option<A::State>> {
                     *old != before
                 }
             };
-            if changed && !queued[s as usize] {
-                queued[s as usize] = true;
-                work.insert(pos[s as usize]);
+            if changed && !queued[t] {
+                queued[t] = true;
+                work.insert(pos[t]);
             }
         }
     }
-    input
+    Solution { blocks, input }
 }
 
 /// Nodes in reverse postorder of a depth-first search from the entry (over every edge

@@ -93,7 +93,8 @@ pub fn dump_init(ast: &Ast, sema: &SemaInfo, file: &SourceFile, flow: &FlowInfo)
 pub fn dump_null(ast: &Ast, sema: &SemaInfo, file: &SourceFile, flow: &FlowInfo) -> String {
     let mut out = String::new();
     for g in flow.graphs.values() {
-        let (a, states) = null::analyze(ast, sema, flow, g);
+        let (a, solution) = null::analyze(ast, sema, flow, g);
+        let states = solution.per_node(g, &a);
         let _ = writeln!(out, "{}", func_title(ast, file, g));
         if a.tracked.is_empty() {
             let _ = writeln!(out, "  (no tracked variables)");

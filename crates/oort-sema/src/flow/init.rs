@@ -11,11 +11,11 @@
 //! requirements instead of being an error. Functions refer to each other recursively, so
 //! the requirements are iterated to a fixed point before errors are reported.
 
-use super::dataflow::{Analysis, solve};
+use super::bits::Bits;
+use super::dataflow::{Analysis, Solution, solve};
 use super::graph::{Event, FlowGraph, NodeId};
 use super::{FlowInfo, own_var};
 use crate::model::{SemaInfo, VarId, VarKind};
-use fixedbitset::FixedBitSet;
 use indexmap::{IndexMap, IndexSet};
 use oort_syntax::ast::{Ast, ExprId, FuncId, FuncKind};
 use oort_syntax::{Code, Diagnostic};
@@ -60,17 +60,17 @@ struct Init<'a> {
 }
 
 impl Analysis for Init<'_> {
-    type State = FixedBitSet;
+    type State = Bits;
 
-    fn entry(&self) -> FixedBitSet {
-        let mut s = FixedBitSet::with_capacity(self.vars.index.len());
+    fn entry(&self) -> Bits {
+        let mut s = Bits::empty(self.vars.index.len());
         for &p in &self.params {
             s.insert(p);
         }
         s
     }
 
-    fn transfer(&self, _node: NodeId, event: &Event, state: &mut FixedBitSet) {
+    fn transfer(&self, _node: NodeId, event: &Event, state: &mut Bits) {
         match event {
             Event::Decl(v) => state.set(self.vars.index[v], false),
             Event::Write(v, _) => state.insert(self.vars.index[v]),
@@ -78,27 +78,23 @@ impl Analysis for Init<'_> {
         }
     }
 
-    fn join(&self, into: &mut FixedBitSet, from: &FixedBitSet) {
+    fn join(&self, into: &mut Bits, from: &Bits) {
         into.intersect_with(from);
     }
 }
 
-/// The assigned set at the entry of every node of `g` (`None`: unreachable), with the
-/// requirements known so far; also the numbering of its variables.
-fn analyze(
-    g: &FlowGraph,
-    sema: &SemaInfo,
-    requires: &IndexMap<FuncId, IndexSet<VarId>>,
-) -> (Vars, Vec<Option<FixedBitSet>>) {
+/// The numbering of `g`'s variables, with the requirements known so far.
+fn numbering(g: &FlowGraph, sema: &SemaInfo, requires: &IndexMap<FuncId, IndexSet<VarId>>) -> (Vars, Vec<usize>) {
     let vars = Vars::of(g, requires, sema);
     let params = sema.func(g.func).params.iter().map(|p| vars.index[p]).collect();
-    let states = solve(g, &Init { vars: &vars, params });
-    (vars, states)
+    (vars, params)
 }
 
 /// The assigned variables at the entry of each node, for `--emit=init`.
 pub fn assigned_sets(g: &FlowGraph, sema: &SemaInfo, result: &InitResult) -> Vec<Option<Vec<VarId>>> {
-    let (vars, states) = analyze(g, sema, &result.requires);
+    let (vars, params) = numbering(g, sema, &result.requires);
+    let a = Init { vars: &vars, params };
+    let states = solve(g, &a).per_node(g, &a);
     states
         .into_iter()
         .map(|s| s.map(|s| vars.index.iter().filter(|&(_, &i)| s.contains(i)).map(|(&v, _)| v).collect()))
@@ -121,25 +117,25 @@ fn check_function(
     requires: &IndexMap<FuncId, IndexSet<VarId>>,
 ) -> (Vec<Violation>, IndexSet<VarId>) {
     let f = g.func;
-    let (vars, states) = analyze(g, sema, requires);
-    let mut violations = Vec::new();
-    let mut needs = IndexSet::new();
-    let mut seen: IndexSet<(ExprId, VarId)> = IndexSet::new();
-    for (n, node) in g.nodes.iter().enumerate() {
-        let Some(state) = &states[n] else { continue };
+    let (vars, params) = numbering(g, sema, requires);
+    let a = Init { vars: &vars, params };
+    let solution: Solution<Bits> = solve(g, &a);
+    // Unassigned reads, with their node: reported in node order, the first of each
+    // (expression, variable) pair.
+    let mut found: Vec<(NodeId, Violation)> = Vec::new();
+    let mut needed: Vec<(NodeId, VarId)> = Vec::new();
+    solution.for_each(g, &a, |n, state| {
         let mut check = |v: VarId, at: ExprId, via: Option<FuncId>| {
             if state.contains(vars.index[&v]) {
                 return;
             }
             if own_var(sema, f, v) {
-                if seen.insert((at, v)) {
-                    violations.push(Violation { at, var: v, via });
-                }
+                found.push((n, Violation { at, var: v, via }));
             } else if !matches!(sema.var(v).kind, VarKind::Label(_)) {
-                needs.insert(v);
+                needed.push((n, v));
             }
         };
-        match &node.event {
+        match &g.nodes[n as usize].event {
             Event::Read(v, e) => check(*v, *e, None),
             Event::RefFunc(h, e) => {
                 for &v in requires.get(h).into_iter().flatten() {
@@ -148,8 +144,13 @@ fn check_function(
             }
             _ => {}
         }
-    }
-    (violations, needs)
+    });
+    found.sort_by_key(|&(n, _)| n);
+    let mut seen: IndexSet<(ExprId, VarId)> = IndexSet::new();
+    let violations = found.into_iter().map(|(_, v)| v).filter(|v| seen.insert((v.at, v.var))).collect();
+    // The requirements in node order too (not the order blocks were visited in).
+    needed.sort_by_key(|&(n, _)| n);
+    (violations, needed.into_iter().map(|(_, v)| v).collect())
 }
 
 /// The `init` check over every function of the program.

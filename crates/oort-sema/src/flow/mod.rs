@@ -13,6 +13,7 @@
 //! they never change them, and they never panic on a program with errors (nodes whose
 //! resolution failed are skipped).
 
+pub mod bits;
 pub mod dataflow;
 pub mod dump;
 pub mod graph;

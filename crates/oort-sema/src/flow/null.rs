@@ -14,12 +14,12 @@
 //! variables assigned by nested functions — keeps the run-time check the type checker
 //! put on its conversion.
 
-use super::dataflow::{Analysis, solve};
+use super::bits::Bits;
+use super::dataflow::{Analysis, Solution, solve};
 use super::graph::{EdgeKind, Event, FlowGraph, NodeId};
 use super::{FlowInfo, own_var};
 use crate::model::{Res, SemaInfo, VarId};
 use crate::ty::TyKind;
-use fixedbitset::FixedBitSet;
 use indexmap::IndexMap;
 use oort_syntax::ast::{Ast, ExprId, ExprKind};
 use oort_syntax::{Code, Diagnostic};
@@ -28,9 +28,9 @@ use oort_syntax::{Code, Diagnostic};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NullState {
     /// An explicit `null` may reach the variable, untested.
-    pub null: FixedBitSet,
+    pub null: Bits,
     /// A value of unknown nullness may reach it.
-    pub unknown: FixedBitSet,
+    pub unknown: Bits,
 }
 
 /// How null a value is.
@@ -126,9 +126,7 @@ impl Analysis for Null<'_> {
 
     fn entry(&self) -> NullState {
         let n = self.tracked.len();
-        let mut unknown = FixedBitSet::with_capacity(n);
-        unknown.insert_range(..);
-        NullState { null: FixedBitSet::with_capacity(n), unknown }
+        NullState { null: Bits::empty(n), unknown: Bits::full(n) }
     }
 
     fn transfer(&self, _node: NodeId, event: &Event, state: &mut NullState) {
@@ -156,20 +154,21 @@ impl Analysis for Null<'_> {
         if kind == EdgeKind::LabelValue {
             // A jump through the label value comes later, when anything may hold: nothing
             // is known, and no particular `null` is known to reach.
-            s.unknown.insert_range(..);
-            s.null.clear();
+            let n = self.tracked.len();
+            s.unknown = Bits::full(n);
+            s.null = Bits::empty(n);
         }
         s
     }
 }
 
-/// The null state at the entry of every node of `g`, and the analysis (for its numbering).
+/// The null states of `g`, and the analysis (for its numbering).
 pub(super) fn analyze<'a>(
     ast: &'a Ast,
     sema: &'a SemaInfo,
     flow: &FlowInfo,
     g: &FlowGraph,
-) -> (Null<'a>, Vec<Option<NullState>>) {
+) -> (Null<'a>, Solution<NullState>) {
     let a = Null::new(ast, sema, flow, g);
     let states = solve(g, &a);
     (a, states)
@@ -179,16 +178,18 @@ pub(super) fn analyze<'a>(
 pub fn check(ast: &Ast, sema: &SemaInfo, flow: &FlowInfo) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for g in flow.graphs.values() {
-        let (a, states) = analyze(ast, sema, flow, g);
+        let a = Null::new(ast, sema, flow, g);
         if a.tracked.is_empty() {
             continue;
         }
-        for (n, node) in g.nodes.iter().enumerate() {
-            let Some(state) = &states[n] else { continue };
-            match &node.event {
+        // Reported in node order (not the order blocks are visited in).
+        let mut found: Vec<(NodeId, Diagnostic)> = Vec::new();
+        solve(g, &a).for_each(g, &a, |n, state| {
+            let mut push = |d: Diagnostic| found.push((n, d));
+            match &g.nodes[n as usize].event {
                 Event::Deref(v, e) if a.get(state, *v).is_some_and(|n| n.null) => {
                     let name = ast.name(sema.var(*v).name);
-                    diags.push(
+                    push(
                         Diagnostic::new(Code::NullDeref, ast.expr(*e).span, format!("`{name}` may be null here"))
                             .with_primary_label(format!("a `null` assigned to `{name}` may reach here untested"))
                             .with_label(sema.var(*v).span, format!("`{name}` declared here"))
@@ -196,12 +197,12 @@ pub fn check(ast: &Ast, sema: &SemaInfo, flow: &FlowInfo) -> Vec<Diagnostic> {
                     );
                 }
                 Event::NonNullConvert(c) => {
-                    let ExprKind::Convert(operand) = &ast.expr(*c).kind else { continue };
-                    let Some((v, at)) = a.tracked_operand(*operand) else { continue };
+                    let ExprKind::Convert(operand) = &ast.expr(*c).kind else { return };
+                    let Some((v, at)) = a.tracked_operand(*operand) else { return };
                     if a.get(state, v).is_some_and(|n| n.null || n.unknown) {
                         let name = ast.name(sema.var(v).name);
                         let want = sema.display_ty(sema.ty_of(*c));
-                        diags.push(
+                        push(
                             Diagnostic::new(
                                 Code::NullIntoNonNull,
                                 ast.expr(at).span,
@@ -215,7 +216,9 @@ pub fn check(ast: &Ast, sema: &SemaInfo, flow: &FlowInfo) -> Vec<Diagnostic> {
                 }
                 _ => {}
             }
-        }
+        });
+        found.sort_by_key(|&(n, _)| n);
+        diags.extend(found.into_iter().map(|(_, d)| d));
     }
     diags
 }
