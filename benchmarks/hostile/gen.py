@@ -78,6 +78,17 @@ def locals(out, size):
              lambda n: f"    return v{n};\n}}\nprint f ();\n")
 
 
+@shape("a variable and an `if` reading it per line, at top level (blocks x variables)")
+def ifvars(out, size):
+    numbered(out, size, "", lambda i: f"v{i} := {i % 10};\nif (v{i} > 5) {{ print v{i}; }}\n")
+
+
+@shape("a nullable string variable tested before use per line (the null check's states)")
+def nullable(out, size):
+    numbered(out, size, 's0: string = null;\n',
+             lambda i: f's{i + 1}: string = s{i} == null ? "a" : null;\nif (s{i + 1} != null) {{ print s{i + 1}.length; }}\n')
+
+
 @shape("small top-level functions, each calling the previous (valid)")
 def funcs(out, size):
     numbered(out, size, "f0 (a: int32) -> int32 { return a; }\n",

@@ -162,8 +162,9 @@ impl Liveness {
 /// parameters ([`crate::VarData::shared`]) and whatever is live where a label block
 /// enters (scope environments, the closure environment), since a jump to the label reads
 /// it. Every way back into the activation shares them; everything else is a temporary.
-/// `live` is `f`'s liveness when the caller has it; it is computed if labels need it.
-pub fn activation_vars(f: &Function, live: Option<&Liveness>) -> VarSet {
+/// `live` is `f`'s temporaries' liveness when the caller has it; it is computed if labels
+/// need it.
+pub fn activation_vars(f: &Function, live: Option<&TempLiveness>) -> VarSet {
     let mut set = VarSet::new(f.vars.len());
     for (i, v) in f.vars.iter().enumerate() {
         if v.shared {
@@ -175,13 +176,129 @@ pub fn activation_vars(f: &Function, live: Option<&Liveness>) -> VarSet {
         let live = match live {
             Some(l) => l,
             None => {
-                computed = Liveness::compute(f);
+                computed = TempLiveness::compute(f);
                 &computed
             }
         };
+        // The named variables are in already: the temporaries' liveness is enough.
         for l in &f.labels {
-            set.union_with(&live.live_in[l.block.index()]);
+            for &v in &live.live_in[l.block.index()].0 {
+                set.insert(v);
+            }
         }
     }
     set
+}
+
+/// A set of variables as a sorted list: small sets of a function with many variables.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SparseVarSet(pub Vec<Var>);
+
+impl SparseVarSet {
+    pub fn insert(&mut self, v: Var) {
+        if let Err(k) = self.0.binary_search(&v) {
+            self.0.insert(k, v);
+        }
+    }
+
+    pub fn remove(&mut self, v: Var) {
+        if let Ok(k) = self.0.binary_search(&v) {
+            self.0.remove(k);
+        }
+    }
+
+    /// Adds every member of `other`; returns whether anything was added.
+    pub fn union_with(&mut self, other: &SparseVarSet) -> bool {
+        if other.0.iter().all(|v| self.0.binary_search(v).is_ok()) {
+            return false;
+        }
+        let mut merged = Vec::with_capacity(self.0.len() + other.0.len());
+        let (mut a, mut b) = (self.0.iter().peekable(), other.0.iter().peekable());
+        while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
+            merged.push(x.min(y));
+            if x <= y {
+                a.next();
+            }
+            if y <= x {
+                b.next();
+            }
+        }
+        merged.extend(a.chain(b));
+        self.0 = merged;
+        true
+    }
+}
+
+/// Liveness of the temporaries only (the variables that are not
+/// [`shared`](crate::VarData::shared)), as sorted lists. The code generator needs no
+/// more: a named variable keeps its register whether live or not. Few temporaries are
+/// live at once, so this costs memory in proportion to the live temporaries, where
+/// [`Liveness`] costs blocks × variables bits: a function of a million statements
+/// (a generated script's top level) has both a million blocks and a million variables.
+pub struct TempLiveness {
+    pub live_in: Vec<SparseVarSet>,
+    pub live_out: Vec<SparseVarSet>,
+}
+
+struct TempLive;
+
+impl TempLive {
+    fn add(live: &mut SparseVarSet, f: &Function, v: Var) {
+        if !f.vars[v.index()].shared {
+            live.insert(v);
+        }
+    }
+}
+
+impl Analysis for TempLive {
+    type State = SparseVarSet;
+    const DIRECTION: Direction = Direction::Backward;
+
+    fn bottom(&self, _f: &Function) -> SparseVarSet {
+        SparseVarSet::default()
+    }
+
+    fn join(&self, into: &mut SparseVarSet, from: &SparseVarSet) -> bool {
+        into.union_with(from)
+    }
+
+    fn inst(&self, live: &mut SparseVarSet, f: &Function, i: Inst) {
+        let inst = f.inst(i);
+        if let Some(d) = inst.dst {
+            live.remove(d);
+        }
+        for v in inst_uses(&inst.op) {
+            TempLive::add(live, f, v);
+        }
+    }
+
+    fn term(&self, live: &mut SparseVarSet, f: &Function, b: Block) {
+        for v in term_uses(&f.block(b).term) {
+            TempLive::add(live, f, v);
+        }
+    }
+}
+
+impl TempLiveness {
+    pub fn compute(f: &Function) -> TempLiveness {
+        let results = solve(&TempLive, f);
+        let live_in = (0..f.blocks.len()).map(|b| results.exit(&TempLive, f, Block(b as u32))).collect();
+        TempLiveness { live_in, live_out: results.entry }
+    }
+
+    /// The temporaries live just after each call of Oort code in block `b`: (its index
+    /// in the block, the live temporaries in increasing order).
+    pub fn after_calls(&self, f: &Function, b: Block) -> Vec<(usize, Vec<Var>)> {
+        let mut live = self.live_out[b.index()].clone();
+        TempLive.term(&mut live, f, b);
+        let mut out = Vec::new();
+        for (k, &i) in f.block(b).insts.iter().enumerate().rev() {
+            if is_user_call(&f.inst(i).op) {
+                out.push((k, live.0.clone()));
+            }
+            TempLive.inst(&mut live, f, i);
+        }
+        out.reverse();
+        out
+    }
 }

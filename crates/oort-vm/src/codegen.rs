@@ -30,7 +30,7 @@ use crate::bytecode::{
     Builtin as VmBuiltin, ClassDesc, ClassIdx, ElemKind, FuncId, Instr, KindTest, Program, Reg, RegKind,
 };
 use indexmap::IndexMap;
-use oort_ir::liveness::{Liveness, activation_vars, term_uses};
+use oort_ir::liveness::{TempLiveness, activation_vars, term_uses};
 use oort_ir::{
     BinOp, Block, Callee, Const, Function, Inst, Module, Op, Terminator, Ty, TypeTest, UnOp, Var, inst_uses,
 };
@@ -88,8 +88,8 @@ struct FnGen<'a> {
     windows: IndexMap<Vec<RegKind>, Reg>,
     /// A register that always holds null.
     null_reg: Option<Reg>,
-    /// Variable liveness: what is live where labels enter and after each call.
-    live: Liveness,
+    /// Liveness of the temporaries: what is live where labels enter and after each call.
+    live: TempLiveness,
     plan: Plan,
     /// Whether fused compare-and-branch instructions may be used (their targets are 16
     /// bits).
@@ -332,7 +332,7 @@ impl<'a> FnGen<'a> {
         for v in &f.vars[f.params as usize..] {
             b.alloc_reg(kind(v.ty));
         }
-        let live = Liveness::compute(f);
+        let live = TempLiveness::compute(f);
         let activation = activation_vars(f, Some(&live));
         for v in activation.iter() {
             b.mark_shared(Reg(v.0 as u16));
@@ -601,8 +601,9 @@ impl<'a> FnGen<'a> {
         for (pos, &blk) in order.iter().enumerate() {
             self.b.bind(labels[&blk]);
             let data = self.f.block(blk);
-            let live_after = self.live.after_each(self.f, blk);
+            let mut live_after = self.live.after_calls(self.f, blk).into_iter().peekable();
             for (k, &i) in data.insts.iter().enumerate() {
+                let live_temps = live_after.next_if(|(at, _)| *at == k).map(|(_, l)| l);
                 if self.plan.skip.contains(&i) {
                     continue;
                 }
@@ -614,9 +615,10 @@ impl<'a> FnGen<'a> {
                     && !matches!(callee, Callee::Builtin(_))
                 {
                     // The call is the last instruction emitted for it.
-                    let regs = live_after[k]
-                        .iter()
-                        .filter(|&v| Some(v) != inst.dst && !self.f.vars[v.index()].shared)
+                    let regs = live_temps
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|&v| Some(v) != inst.dst)
                         .map(|v| self.r(v))
                         .collect();
                     self.b.set_call_live(self.b.pc() - 1, regs);
