@@ -550,20 +550,25 @@ impl Function {
     }
 
     fn dfs(&self, stack: &mut Vec<(Block, usize)>, seen: &mut [bool], post: &mut Vec<Block>) {
+        // The successors of each block on the stack, listed once (a `switch` has many).
+        let mut succs: Vec<smallvec::SmallVec<[Block; 2]>> =
+            stack.iter().map(|&(b, _)| self.blocks[b.index()].term.successors()).collect();
         while let Some(&mut (b, ref mut i)) = stack.last_mut() {
             // Successors are visited last-first so that, reversed, the first successor
             // (the `then` of a branch, the body of a loop) is laid out first.
-            let succs = self.blocks[b.index()].term.successors();
-            if *i < succs.len() {
-                let s = succs[succs.len() - 1 - *i];
+            let ss = succs.last().expect("one list per stack entry");
+            if *i < ss.len() {
+                let s = ss[ss.len() - 1 - *i];
                 *i += 1;
                 if !seen[s.index()] {
                     seen[s.index()] = true;
                     stack.push((s, 0));
+                    succs.push(self.blocks[s.index()].term.successors());
                 }
             } else {
                 post.push(b);
                 stack.pop();
+                succs.pop();
             }
         }
     }
@@ -636,7 +641,8 @@ impl Function {
         let mut preds = vec![Vec::new(); self.blocks.len()];
         for (i, b) in self.blocks.iter().enumerate() {
             for s in b.term.successors() {
-                if !preds[s.index()].contains(&Block(i as u32)) {
+                // Each block's edges are listed together: a repeat is the last entry.
+                if preds[s.index()].last() != Some(&Block(i as u32)) {
                     preds[s.index()].push(Block(i as u32));
                 }
             }
