@@ -63,6 +63,9 @@ impl Pass for LowerPass {
         PassKind::Lowering
     }
     fn run(&self, unit: &mut Unit) {
+        // The flow graphs are the flow checks' alone (a flow pass after this one builds
+        // them again): free them before the IR takes their place in memory.
+        unit.flow = None;
         let (module, diags) = crate::lower::lower(&unit.ast, &unit.sema, &unit.file);
         unit.ir = Some(module);
         unit.diags.extend(diags);
