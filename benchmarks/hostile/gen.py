@@ -95,10 +95,20 @@ def funcs(out, size):
              lambda i: f"f{i + 1} (a: int32) -> int32 {{ return f{i} (a) + 1; }}\n", "print f0 (1);\n")
 
 
-@shape("small classes with a field and a method, each a subclass of the previous (valid)")
+def subclass(i):
+    return f"class C{i + 1} : C{i} {{ y{i}: int32; get () -> int32 {{ return y{i} + {i}; }} }}\n"
+
+
+@shape("small classes with a field and a method, in chains of ten subclasses (valid)")
 def classes(out, size):
     numbered(out, size, "class C0 { x: int32; get () -> int32 { return x; } }\n",
-             lambda i: f"class C{i + 1} : C{i} {{ y{i}: int32; get () -> int32 {{ return y{i} + {i}; }} }}\n",
+             lambda i: subclass(i) if i % 10 else f"class C{i + 1} {{ x: int32; get () -> int32 {{ return x; }} }}\n",
+             "print new C0 ().get ();\n")
+
+
+@shape("one chain of subclasses, each extending the previous (E0402 past 100 ancestors)")
+def deepclasses(out, size):
+    numbered(out, size, "class C0 { x: int32; get () -> int32 { return x; } }\n", subclass,
              "print new C0 ().get ();\n")
 
 

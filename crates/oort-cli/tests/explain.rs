@@ -25,6 +25,13 @@ const EXAMPLE_IS_A_SKETCH: &[Code] = &[Code::ProgramTooLarge];
 fn generated_example(code: Code) -> Option<String> {
     match code {
         Code::NestingTooDeep => Some(format!("print {}1{};\n", "(".repeat(1001), ")".repeat(1001))),
+        Code::ClassTooDeep => {
+            let mut s = String::from("class C0 { x: int32; }\n");
+            for i in 1..=101 {
+                s.push_str(&format!("class C{i} : C{} {{ }}\n", i - 1));
+            }
+            Some(s)
+        }
         _ => None,
     }
 }

@@ -54,6 +54,7 @@ pub fn resolve(ast: &Ast) -> (SemaInfo, Vec<Diagnostic>) {
         refs: HashMap::new(),
         needs: HashMap::new(),
         this_sym: ast.interner.get("this").unwrap_or(Sym(0)),
+        class_depth: HashMap::new(),
     };
     r.resolve_func(ast.main, None);
     r.compute_uses_outer();
@@ -100,7 +101,13 @@ struct Resolver<'a> {
     needs: HashMap<FuncId, BTreeSet<FuncId>>,
     /// The name of every method's receiver parameter.
     this_sym: Sym,
+    /// The number of classes on each class's chain of ancestors (itself included).
+    class_depth: HashMap<ClassId, usize>,
 }
+
+/// The most ancestors a class can have (E0402). Every class holds the fields and the
+/// vtable of all its ancestors, so a chain of n classes costs n² without a limit.
+pub const MAX_CLASS_DEPTH: usize = 100;
 
 impl<'a> Resolver<'a> {
     fn error(&mut self, code: Code, span: Span, msg: impl Into<String>) {
@@ -229,11 +236,14 @@ impl<'a> Resolver<'a> {
             }
         }
         // Base classes, now that every class of this scope is declared.
+        let mut classes = Vec::new();
         for &s in stmts {
             if let StmtKind::Class(c) = self.ast.stmt(s).kind {
                 self.declare_class(c);
+                classes.push(c);
             }
         }
+        self.check_depths(&classes);
     }
 
     /// Records a class (declared in the innermost scope) and resolves its base class.
@@ -273,31 +283,74 @@ impl<'a> Resolver<'a> {
                 ty: TyId::ERROR,
             },
         );
-        // A class that (indirectly) inherits from itself: report once, cut the cycle.
-        let mut seen = vec![c];
+        // A class that (indirectly) inherits from itself: report once, cut the cycle. (A
+        // chain longer than the depth limit is cut by `check_depths` anyway.)
+        let mut seen = HashSet::from([c]);
         let mut p = parent;
         while let Some(q) = p {
-            if seen.contains(&q) {
+            if seen.len() > MAX_CLASS_DEPTH + 1 {
+                break;
+            }
+            if !seen.insert(q) {
                 let n = self.name(class.name.sym);
                 self.error(Code::InvalidInheritance, class.name.span, format!("class `{n}` inherits from itself"));
                 self.sema.classes[&c].parent = None;
                 break;
             }
-            seen.push(q);
             p = self.sema.classes.get(&q).and_then(|i| i.parent);
+        }
+    }
+
+    /// E0402 for the classes of `classes` with more than [`MAX_CLASS_DEPTH`] ancestors
+    /// (after their scope's classes are declared, so every base is known): their base is
+    /// cut, so later passes never walk a longer chain. `depth` memoizes the number of
+    /// classes on each chain, so the check is linear in the number of classes.
+    fn check_depths(&mut self, classes: &[ClassId]) {
+        for &c in classes {
+            let mut chain = Vec::new();
+            let mut k = Some(c);
+            while let Some(x) = k {
+                if self.class_depth.contains_key(&x) || chain.len() > MAX_CLASS_DEPTH + 1 {
+                    break;
+                }
+                chain.push(x);
+                k = self.sema.classes.get(&x).and_then(|i| i.parent);
+            }
+            let above = k.map_or(0, |x| self.class_depth.get(&x).copied().unwrap_or(usize::MAX));
+            if above.saturating_add(chain.len()) <= MAX_CLASS_DEPTH + 1 {
+                for (i, &x) in chain.iter().enumerate() {
+                    self.class_depth.insert(x, above + chain.len() - i);
+                }
+                continue;
+            }
+            let class = self.ast.class(c);
+            let n = self.name(class.name.sym);
+            self.diags.push(
+                Diagnostic::new(
+                    Code::ClassTooDeep,
+                    class.name.span,
+                    format!("class `{n}` has more than {MAX_CLASS_DEPTH} ancestors"),
+                )
+                .with_primary_label("inheritance chain too long")
+                .with_note(format!("a class can have at most {MAX_CLASS_DEPTH} ancestors")),
+            );
+            if let Some(i) = self.sema.classes.get_mut(&c) {
+                i.parent = None;
+            }
+            self.class_depth.insert(c, 1);
         }
     }
 
     /// Every member name of a class and its ancestors.
     fn member_names(&self, c: ClassId) -> Vec<Sym> {
         let mut names = Vec::new();
+        let mut known = HashSet::new();
         let mut cur = Some(c);
-        let mut seen = Vec::new();
+        let mut seen = HashSet::new();
         while let Some(k) = cur {
-            if seen.contains(&k) {
+            if !seen.insert(k) {
                 break;
             }
-            seen.push(k);
             for m in &self.ast.class(k).members {
                 let sym = match m {
                     Member::Field(d) => d.name.sym,
@@ -306,7 +359,7 @@ impl<'a> Resolver<'a> {
                         None => continue,
                     },
                 };
-                if !names.contains(&sym) {
+                if known.insert(sym) {
                     names.push(sym);
                 }
             }

@@ -114,7 +114,7 @@ pub fn typecheck(ast: &mut Ast, sema: &mut SemaInfo) -> Vec<Diagnostic> {
         let t = c.sema.types.intern(TyKind::Class(k));
         c.sema.classes[&k].ty = t;
     }
-    let mut done = Vec::new();
+    let mut done = std::collections::HashSet::new();
     for &k in &classes {
         c.class_fields(k, &mut done);
     }
@@ -122,7 +122,7 @@ pub fn typecheck(ast: &mut Ast, sema: &mut SemaInfo) -> Vec<Diagnostic> {
     for &f in &funcs {
         c.signature(f);
     }
-    let mut done = Vec::new();
+    let mut done = std::collections::HashSet::new();
     for &k in &classes {
         c.class_methods(k, &mut done);
     }
@@ -322,11 +322,10 @@ impl Checker<'_> {
     }
 
     /// Computes the fields of `c` (after its parent's); `done` prevents repeats.
-    fn class_fields(&mut self, c: ClassId, done: &mut Vec<ClassId>) {
-        if done.contains(&c) {
+    fn class_fields(&mut self, c: ClassId, done: &mut std::collections::HashSet<ClassId>) {
+        if !done.insert(c) {
             return;
         }
-        done.push(c);
         let parent = self.sema.classes[&c].parent;
         let mut fields = match parent {
             Some(p) => {
@@ -363,11 +362,10 @@ impl Checker<'_> {
     }
 
     /// Computes the vtable and `init` of `c` (after its parent's), checking overrides.
-    fn class_methods(&mut self, c: ClassId, done: &mut Vec<ClassId>) {
-        if done.contains(&c) {
+    fn class_methods(&mut self, c: ClassId, done: &mut std::collections::HashSet<ClassId>) {
+        if !done.insert(c) {
             return;
         }
-        done.push(c);
         let parent = self.sema.classes[&c].parent;
         let (mut vtable, mut init) = match parent {
             Some(p) => {

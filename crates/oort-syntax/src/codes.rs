@@ -145,6 +145,8 @@ codes! {
     // ---- limits of the implementation (code generation) ----
     /// A function with more registers or constants than the bytecode can address.
     ProgramTooLarge = "E0401", "program too large for the bytecode format";
+    /// A class with more ancestors than the compiler accepts.
+    ClassTooDeep = "E0402", "class hierarchy too deep";
 
     // ---- warnings ----
     /// Unreachable user code.

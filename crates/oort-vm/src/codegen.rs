@@ -40,6 +40,13 @@ use std::collections::{HashMap, HashSet};
 
 /// Translates a verified IR module into a bytecode program.
 pub fn generate(module: &Module, file: &SourceFile) -> Result<Program, String> {
+    // Function indices are 16 bits (more would wrap around and alias).
+    if module.funcs.len() > u16::MAX as usize + 1 {
+        return Err(format!(
+            "more than {} functions (methods, lambdas, field initializers and the top level count)",
+            u16::MAX as usize + 1
+        ));
+    }
     let mut pb = ProgramBuilder::new(file.name.clone());
     let ids: Vec<FuncId> = module.funcs.iter().map(|f| pb.declare(f.name.clone())).collect();
     for c in &module.classes {
