@@ -24,11 +24,21 @@ pub const EXIT_RUNTIME: u8 = 3;
 pub const EXIT_INTERNAL: u8 = 101;
 
 #[derive(Parser)]
-#[command(name = "oort", version, about = "The Oort language: compiler and virtual machine")]
+#[command(name = "oort", version, about = "The Oort language: compiler and virtual machine", after_help = AFTER_HELP)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
+
+/// The end of `oort --help`: the limits of a run, and the exit statuses.
+const AFTER_HELP: &str = "\
+Limits of a run (options of `oort run`; `oort run --help` says more):
+  --max-stack=SIZE  VM stack (default 256m); deeper recursion is the runtime error \"stack overflow\"
+  --max-heap=SIZE   heap (default 4g); more live data is the runtime error \"out of memory\"
+  SIZE is a number of bytes, or a number with a suffix k, m or g (binary: 64k = 65536 bytes).
+
+Exit status: 0 success, 1 compile errors (or an unreadable source file), 2 usage errors,
+3 runtime errors.";
 
 #[derive(Subcommand)]
 enum Command {
@@ -69,12 +79,20 @@ struct CompileOpts {
     /// `--passes=constprop,liveness`; empty for none).
     #[arg(long, value_name = "PASSES", value_delimiter = ',')]
     passes: Option<Vec<String>>,
-    /// Limit of the VM stack, e.g. `256m`, `64k`, `1g`. Deeper recursion stops with the
-    /// runtime error "stack overflow".
+    /// Limit of the VM stack (the call frames and their registers).
+    ///
+    /// SIZE is a number of bytes, or a number with a suffix k, m or g (binary: 64k is
+    /// 65536 bytes); the default is 256m. A program that recurses deeper stops with the
+    /// runtime error "stack overflow" (exit status 3); a limit the machine cannot reserve
+    /// is the runtime error "out of memory: cannot reserve N bytes of VM stack".
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "256m")]
     max_stack: u64,
-    /// Limit of the heap (live data after a full collection), e.g. `64m`, `1g`; default
-    /// 4g. Exceeding it is the runtime error "out of memory".
+    /// Limit of the heap (the live data after a full garbage collection).
+    ///
+    /// SIZE is a number of bytes, or a number with a suffix k, m or g (binary: 1m is
+    /// 1048576 bytes); the default is 4g. An allocation that does not fit under the limit
+    /// even after a full collection stops the program with the runtime error "out of
+    /// memory" (exit status 3).
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "4g")]
     max_heap: u64,
     /// Collect garbage at every allocation (slow; for testing the collector).
@@ -180,7 +198,8 @@ pub fn summary(file_name: &str, diags: &[Diagnostic]) -> Option<String> {
     }
 }
 
-/// Parses `123`, `64k`, `256m`, `1g` (binary multiples) into a byte count.
+/// Parses `123`, `64k`, `256m`, `1g` (binary multiples, either case) into a byte count:
+/// at least 1, at most `u64::MAX`.
 pub fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim().to_ascii_lowercase();
     let (digits, shift) = if let Some(d) = t.strip_suffix('k') {
@@ -192,8 +211,17 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
     } else {
         (t.as_str(), 0)
     };
-    let n: u64 = digits.parse().map_err(|_| format!("invalid size `{s}` (expected e.g. 64m, 512k, 1g)"))?;
-    n.checked_mul(1 << shift).filter(|&b| b > 0).ok_or_else(|| format!("invalid size `{s}`"))
+    let expected = "a number of bytes, with an optional suffix k, m or g: e.g. 512k, 64m, 1g";
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("invalid size `{s}` (expected {expected})"));
+    }
+    let too_large = || format!("size `{s}` is too large (at most {} bytes)", u64::MAX);
+    let n: u64 = digits.parse().map_err(|_| too_large())?;
+    let bytes = n.checked_mul(1 << shift).ok_or_else(too_large)?;
+    if bytes == 0 {
+        return Err(format!("size `{s}` is zero (expected at least 1 byte)"));
+    }
+    Ok(bytes)
 }
 
 /// Runs the command line `argv` (including the program name), writing the program's
@@ -531,9 +559,17 @@ mod tests {
         assert_eq!(parse_size("64k"), Ok(64 << 10));
         assert_eq!(parse_size("256M"), Ok(256 << 20));
         assert_eq!(parse_size("1g"), Ok(1 << 30));
-        assert!(parse_size("0").is_err());
-        assert!(parse_size("m").is_err());
-        assert!(parse_size("12q").is_err());
-        assert!(parse_size("99999999999999999g").is_err());
+        assert_eq!(parse_size("0").unwrap_err(), "size `0` is zero (expected at least 1 byte)");
+        let expected = "(expected a number of bytes, with an optional suffix k, m or g: e.g. 512k, 64m, 1g)";
+        assert_eq!(parse_size("m").unwrap_err(), format!("invalid size `m` {expected}"));
+        assert_eq!(parse_size("12q").unwrap_err(), format!("invalid size `12q` {expected}"));
+        assert_eq!(parse_size("-1k").unwrap_err(), format!("invalid size `-1k` {expected}"));
+        assert_eq!(parse_size("+1k").unwrap_err(), format!("invalid size `+1k` {expected}"));
+        assert_eq!(
+            parse_size("99999999999999999g").unwrap_err(),
+            "size `99999999999999999g` is too large (at most 18446744073709551615 bytes)"
+        );
+        assert!(parse_size("99999999999999999999999").unwrap_err().contains("too large"));
+        assert_eq!(parse_size("18446744073709551615"), Ok(u64::MAX));
     }
 }
