@@ -4,13 +4,14 @@
 //! Hostile input stays readable: a source line longer than [`MAX_LINE_BYTES`] is shown as
 //! a window of it around the marker, cut with `...` (a 10 MB line costs 200 bytes of
 //! output, not 10 MB), a label spanning more than [`MAX_LABEL_LINES`] lines is shown on
-//! its first line only, and at most [`MAX_DIAGNOSTICS`] diagnostics are printed, followed
-//! by a note counting the rest.
+//! its first line only, and at most [`MAX_DIAGNOSTICS`] diagnostics are printed (and the
+//! parser's "too many errors", which says why there are no more), followed by a note
+//! counting the rest.
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity};
 use codespan_reporting::files::{Error as FilesError, Files, Location};
 use codespan_reporting::term::{self, Chars, Config, termcolor};
-use oort_syntax::{Diagnostic, Severity, SourceFile, Span};
+use oort_syntax::{Code, Diagnostic, Severity, SourceFile, Span};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
@@ -35,7 +36,9 @@ pub fn diagnostics(file: &SourceFile, diags: &[Diagnostic], color: bool) -> Stri
     let len = file.text.len() as u32;
     // Clamp spans into the text so a span at end of file still renders.
     let clamp = |s: Span| Span { lo: s.lo.min(len), hi: s.hi.min(len).max(s.lo.min(len)) };
-    for d in diags.iter().take(MAX_DIAGNOSTICS) {
+    // The first diagnostics, and "too many errors" (which says why the rest is missing).
+    let shown = |i: usize, d: &Diagnostic| i < MAX_DIAGNOSTICS || d.code == Code::TooManyErrors;
+    for (_, d) in diags.iter().enumerate().filter(|&(i, d)| shown(i, d)) {
         let mut spans = vec![(clamp(d.span), true)];
         spans.extend(d.labels.iter().map(|l| (clamp(l.span), false)));
         let mut excerpt = Excerpt::new(file, &spans);
@@ -55,9 +58,10 @@ pub fn diagnostics(file: &SourceFile, diags: &[Diagnostic], color: bool) -> Stri
         let _ = term::emit(&mut buf, &config(), &excerpt, &cs);
     }
     let mut out = String::from_utf8_lossy(buf.as_slice()).into_owned();
-    if let Some(rest) = diags.get(MAX_DIAGNOSTICS..).filter(|r| !r.is_empty()) {
-        let errors = rest.iter().filter(|d| d.is_error()).count();
-        let warnings = rest.len() - errors;
+    let hidden: Vec<&Diagnostic> = diags.iter().enumerate().filter(|&(i, d)| !shown(i, d)).map(|(_, d)| d).collect();
+    if !hidden.is_empty() {
+        let errors = hidden.iter().filter(|d| d.is_error()).count();
+        let warnings = hidden.len() - errors;
         let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
         let what = match (errors, warnings) {
             (0, w) => plural(w, "more warning"),

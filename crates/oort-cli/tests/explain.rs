@@ -20,11 +20,16 @@ const NOT_IMPLEMENTED_YET: &[Code] = &[];
 /// liveness sets grow with registers × instructions), too heavy for the test suite.
 const EXAMPLE_IS_A_SKETCH: &[Code] = &[Code::ProgramTooLarge];
 
+/// Codes that by nature follow other errors: their example must produce them, and may
+/// produce other codes too.
+const COMES_AFTER_OTHERS: &[Code] = &[Code::TooManyErrors];
+
 /// The program a code's example stands for, when the example itself only sketches it
 /// (a program nested 1001 levels deep is not something to read).
 fn generated_example(code: Code) -> Option<String> {
     match code {
         Code::NestingTooDeep => Some(format!("print {}1{};\n", "(".repeat(1001), ")".repeat(1001))),
+        Code::TooManyErrors => Some("print );\n".repeat(10_001)),
         Code::ClassTooDeep => {
             let mut s = String::from("class C0 { x: int32; }\n");
             for i in 1..=101 {
@@ -114,7 +119,7 @@ fn every_code_is_explained_with_an_example_that_produces_it() {
         }
         let example = generated_example(code).unwrap_or(example);
         let (codes, rendered) = codes_of(code, "example", &example);
-        if codes.iter().any(|&c| c != code) {
+        if codes.iter().any(|&c| c != code) && !COMES_AFTER_OTHERS.contains(&code) {
             failures.push(format!("{id}: the example must produce {id} and nothing else; it produces:\n{rendered}"));
         } else if !codes.contains(&code) && !NOT_IMPLEMENTED_YET.contains(&code) {
             failures.push(format!("{id}: the example does not produce {id}"));

@@ -73,6 +73,8 @@ codes! {
     MalformedDeclaration = "E0007", "malformed declaration";
     /// More nesting than the parser accepts.
     NestingTooDeep = "E0008", "nesting too deep";
+    /// So many syntax errors that the parser gives up on the rest of the file.
+    TooManyErrors = "E0009", "too many syntax errors";
 
     // ---- names and scopes (`symbol`) ----
     /// A name that is not declared anywhere in scope.

@@ -73,7 +73,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn run(&mut self) {
-        while self.pos < self.src.len() {
+        // Past `MAX_ERRORS` the parser stops anyway (E0009): lexing further is wasted.
+        while self.pos < self.src.len() && self.diags.len() < crate::parser::MAX_ERRORS {
             let b = self.src[self.pos];
             let lo = self.pos;
             match b {

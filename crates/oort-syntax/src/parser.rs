@@ -38,6 +38,10 @@ use id_arena::Arena;
 /// debug build.
 pub const MAX_DEPTH: u32 = 1000;
 
+/// Lexical and syntax errors recorded at most; the next one stops the parse (E0009), so a
+/// file of garbage costs neither gigabytes of diagnostics nor the time to make them.
+pub const MAX_ERRORS: usize = 10_000;
+
 const NO_MATCH: u32 = u32::MAX;
 
 /// Parses one source file. Always returns an AST; the diagnostics are every lexical and
@@ -48,6 +52,10 @@ pub fn parse(file: &SourceFile) -> (Ast, Vec<Diagnostic>) {
     p.lex_error_spans = lex_diags.iter().map(|d| d.span).collect();
     p.lex_error_spans.sort();
     p.diags = lex_diags;
+    if p.diags.len() >= MAX_ERRORS {
+        let span = p.diags.last().map_or(Span::DUMMY, |d| d.span);
+        p.too_many_errors(span);
+    }
     let main = p.parse_program();
     let mut diags = std::mem::take(&mut p.diags);
     sort_diagnostics(&mut diags);
@@ -305,9 +313,27 @@ impl<'a> Parser<'a> {
     // ---------------------------------------------------------------- errors
 
     fn report(&mut self, diag: Diagnostic) {
-        if !self.aborted {
-            self.diags.push(diag);
+        if self.aborted {
+            return;
         }
+        if self.diags.len() >= MAX_ERRORS {
+            self.too_many_errors(diag.span);
+            return;
+        }
+        self.diags.push(diag);
+    }
+
+    /// Reports "too many errors" at `span` and ends the parse: the rest of the file is
+    /// skipped.
+    #[inline(never)]
+    #[cold]
+    fn too_many_errors(&mut self, span: Span) {
+        self.diags.push(
+            Diagnostic::new(Code::TooManyErrors, span, format!("too many errors: the parser stops after {MAX_ERRORS}"))
+                .with_note("the rest of the file is skipped"),
+        );
+        self.aborted = true;
+        self.pos = self.tokens.len() - 1;
     }
 
     /// Reports "expected {what}, found {current token}" unless an error was already
