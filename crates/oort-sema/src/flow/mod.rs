@@ -90,41 +90,48 @@ impl Facts {
             facts.refs.insert(f, IndexSet::new());
             direct_labels.insert(f, IndexSet::new());
         }
-        let owner = expr_owners(ast, sema);
-        for (e, expr) in ast.exprs.iter() {
-            let Some(&f) = owner.get(&e) else { continue };
-            match &expr.kind {
-                ExprKind::Name(_) => match sema.names.get(&e) {
-                    Some(Res::Func(g)) => {
+        // Each function's own expressions, in arena order (no whole-program map from
+        // expression to function: on a big program that map was most of the time here).
+        let mut own = Vec::new();
+        for &f in sema.funcs.keys() {
+            own.clear();
+            for_each_own_expr(ast, f, |e| own.push(e));
+            own.sort_by_key(|e| e.index());
+            for &e in &own {
+                let expr = ast.expr(e);
+                match &expr.kind {
+                    ExprKind::Name(_) => match sema.names.get(&e) {
+                        Some(Res::Func(g)) => {
+                            facts.refs[&f].insert(*g);
+                        }
+                        Some(Res::Label(l)) if sema.label(*l).func != f => {
+                            direct_labels[&f].insert(*l);
+                        }
+                        _ => {}
+                    },
+                    ExprKind::Lambda(g) => {
                         facts.refs[&f].insert(*g);
                     }
-                    Some(Res::Label(l)) if sema.label(*l).func != f => {
-                        direct_labels[&f].insert(*l);
+                    ExprKind::New { .. } => {
+                        if let Some(c) = sema.news.get(&e) {
+                            let gs = facts.class_funcs.get(c).cloned().unwrap_or_default();
+                            facts.refs[&f].extend(gs);
+                        }
+                    }
+                    ExprKind::Call { .. } => {
+                        if let Some(crate::model::CallKind::Super(g)) = sema.calls.get(&e) {
+                            facts.refs[&f].insert(*g);
+                        }
+                    }
+                    ExprKind::Assign { target, .. } | ExprKind::IncDec { target, .. } => {
+                        if let Some(Res::Var(v)) = sema.names.get(target)
+                            && sema.var(*v).func != f
+                        {
+                            facts.assigned_by_nested.insert(*v);
+                        }
                     }
                     _ => {}
-                },
-                ExprKind::Lambda(g) => {
-                    facts.refs[&f].insert(*g);
                 }
-                ExprKind::New { .. } => {
-                    if let Some(c) = sema.news.get(&e) {
-                        let gs = facts.class_funcs.get(c).cloned().unwrap_or_default();
-                        facts.refs[&f].extend(gs);
-                    }
-                }
-                ExprKind::Call { .. } => {
-                    if let Some(crate::model::CallKind::Super(g)) = sema.calls.get(&e) {
-                        facts.refs[&f].insert(*g);
-                    }
-                }
-                ExprKind::Assign { target, .. } | ExprKind::IncDec { target, .. } => {
-                    if let Some(Res::Var(v)) = sema.names.get(target)
-                        && sema.var(*v).func != f
-                    {
-                        facts.assigned_by_nested.insert(*v);
-                    }
-                }
-                _ => {}
             }
         }
         // Transitive closure: a function names what the functions it refers to name,
@@ -155,33 +162,30 @@ impl Facts {
     }
 }
 
-/// The function each expression belongs to (the innermost function whose body contains
-/// it; a lambda expression belongs to the function it appears in).
-pub fn expr_owners(ast: &Ast, sema: &SemaInfo) -> IndexMap<ExprId, FuncId> {
-    let mut owners = IndexMap::new();
-    for (&f, _) in &sema.funcs {
-        let decl = ast.func(f);
-        let mut stack: Vec<ExprId> = Vec::new();
-        let mut stmts: Vec<_> = decl.body.clone();
-        while let Some(s) = stmts.pop() {
-            ast.stmt(s).kind.for_each_child(|t| stmts.push(t), |e| stack.push(e));
-        }
-        // Field initializers are in the class's field-init function.
-        if let oort_syntax::ast::FuncKind::FieldInit(c) = decl.kind {
-            for m in &ast.class(c).members {
-                if let Member::Field(v) = m
-                    && let Some(i) = v.init
-                {
-                    stack.push(i);
-                }
+/// Calls `visit` on every expression function `f` owns: those in its body but not in the
+/// bodies of functions nested in it (a lambda expression belongs to the function it
+/// appears in), and for a field-init function its class's field initializers.
+pub fn for_each_own_expr(ast: &Ast, f: FuncId, mut visit: impl FnMut(ExprId)) {
+    let decl = ast.func(f);
+    let mut stack: Vec<ExprId> = Vec::new();
+    let mut stmts: Vec<_> = decl.body.clone();
+    while let Some(s) = stmts.pop() {
+        ast.stmt(s).kind.for_each_child(|t| stmts.push(t), |e| stack.push(e));
+    }
+    // Field initializers are in the class's field-init function.
+    if let oort_syntax::ast::FuncKind::FieldInit(c) = decl.kind {
+        for m in &ast.class(c).members {
+            if let Member::Field(v) = m
+                && let Some(i) = v.init
+            {
+                stack.push(i);
             }
         }
-        while let Some(e) = stack.pop() {
-            owners.insert(e, f);
-            ast.expr(e).kind.for_each_child(|c| stack.push(c));
-        }
     }
-    owners
+    while let Some(e) = stack.pop() {
+        visit(e);
+        ast.expr(e).kind.for_each_child(|c| stack.push(c));
+    }
 }
 
 /// The `return` check: a non-`void` function whose end is reachable is an error
