@@ -253,3 +253,37 @@ fn too_many_variables() {
         )
     );
 }
+
+/// The nesting limit keeps every pass within an ordinary 8 MiB stack, also in a debug
+/// build and through the library (the binary gives the compiler a 512 MiB thread): the
+/// deepest nesting accepted, compiled and run on a thread with the main thread's usual
+/// stack.
+#[test]
+fn the_deepest_accepted_nesting_fits_an_8_mib_stack() {
+    let chain: String = (1..990).map(|i| format!("else if (x == {i}) {{ print {i}; }}\n")).collect();
+    let sources = [
+        format!("x := {}1{};\nprint x;\n", "(".repeat(990), ")".repeat(990)),
+        format!("x := 1{};\nprint x;\n", " + 1".repeat(990)),
+        format!("x := 988;\nif (x == 0) {{ }}\n{chain}"),
+        format!("{}print 1;{}\n", "{ ".repeat(990), " }".repeat(990)),
+        format!("x := 1;\ny := {}0;\nprint y;\n", "x > 0 ? 1 : ".repeat(990)),
+    ];
+    let expected = ["1\n".to_string(), "991\n".into(), "988\n".into(), "1\n".into(), "1\n".into()];
+    for (source, expected) in sources.into_iter().zip(expected) {
+        let out = std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(move || {
+                let reg = oort_cli::registry();
+                let pipeline = oort_cli::default_pipeline(&reg);
+                let compiled = oort_cli::compile(oort_cli::SourceFile::new("deep.oort", source), &pipeline, None);
+                assert!(compiled.diagnostics().is_empty(), "{}", compiled.render_diagnostics(false));
+                let mut out = Vec::new();
+                compiled.run(Vec::new(), Default::default(), &mut out).unwrap();
+                String::from_utf8(out).unwrap()
+            })
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert_eq!(out, expected);
+    }
+}

@@ -90,7 +90,7 @@ impl<'a> Lexer<'a> {
                         self.pos += 1;
                     }
                     let word = &self.text[lo..self.pos];
-                    let kind = TokenKind::keyword(word).unwrap_or_else(|| TokenKind::Ident(word.to_string()));
+                    let kind = TokenKind::keyword(word).unwrap_or(TokenKind::Ident);
                     self.push(kind, lo);
                 }
                 b'0'..=b'9' => self.number(),
@@ -309,7 +309,7 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
-        self.push(TokenKind::Str(bytes), lo);
+        self.push(TokenKind::Str(bytes.into_boxed_slice()), lo);
     }
 
     /// Decodes one escape sequence at `self.pos` (a backslash).

@@ -291,12 +291,12 @@ impl<'a> Parser<'a> {
     }
 
     fn is_ident(&self, text: &str) -> bool {
-        matches!(self.peek(), TokenKind::Ident(s) if s == text)
+        matches!(self.peek(), TokenKind::Ident) && self.file.slice(self.span()) == text
     }
 
     fn ident(&mut self) -> PResult<Ident> {
-        if let TokenKind::Ident(name) = &self.tokens[self.pos].kind {
-            let sym = self.interner.intern(name);
+        if let TokenKind::Ident = &self.tokens[self.pos].kind {
+            let sym = self.interner.intern(self.file.slice(self.span()));
             let span = self.bump();
             Ok(Ident { sym, span })
         } else {
@@ -675,8 +675,8 @@ impl<'a> Parser<'a> {
             TokenKind::Class => self.parse_class_stmt(lo),
             TokenKind::Type => self.parse_type_alias(lo),
             TokenKind::Semi | TokenKind::Break | TokenKind::Continue | TokenKind::At => self.parse_simple_stmt(lo),
-            TokenKind::Ident(_) if self.decl_ahead() => self.parse_var_decl_stmt(lo),
-            TokenKind::Ident(_) if self.func_ahead() => self.parse_func_stmt(lo),
+            TokenKind::Ident if self.decl_ahead() => self.parse_var_decl_stmt(lo),
+            TokenKind::Ident if self.func_ahead() => self.parse_func_stmt(lo),
             _ => self.parse_expr_stmt(lo),
         }
     }
@@ -830,7 +830,7 @@ impl<'a> Parser<'a> {
     /// A `for` initializer: a declaration or an expression, as a statement without `;`.
     fn parse_for_init(&mut self) -> PResult<StmtId> {
         let lo = self.lo();
-        let kind = if matches!(self.peek(), TokenKind::Ident(_)) && self.decl_ahead() {
+        let kind = if matches!(self.peek(), TokenKind::Ident) && self.decl_ahead() {
             self.parse_var_decls(false).map(StmtKind::VarDecl)
         } else {
             self.parse_expr().map(StmtKind::Expr)
@@ -1101,7 +1101,7 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_member(&mut self, class: ClassId, members: &mut Vec<Member>) -> PResult<()> {
-        if !matches!(self.peek(), TokenKind::Ident(_)) {
+        if !matches!(self.peek(), TokenKind::Ident) {
             return Err(self.expected("a field or method declaration"));
         }
         match self.peek_at(1) {
@@ -1134,10 +1134,10 @@ impl<'a> Parser<'a> {
     fn parse_type_inner(&mut self) -> PResult<TypeExprId> {
         let lo = self.lo();
         let id = match self.peek() {
-            TokenKind::Ident(_) if self.is_ident("array") && self.peek_at(1) == &TokenKind::LBracket => {
+            TokenKind::Ident if self.is_ident("array") && self.peek_at(1) == &TokenKind::LBracket => {
                 self.parse_array_type(lo)
             }
-            TokenKind::Ident(_) => self.parse_named_type(),
+            TokenKind::Ident => self.parse_named_type(),
             TokenKind::Fn => self.parse_fn_type(lo),
             TokenKind::LParen => self.parse_paren_type(),
             _ => Err(self.expected("a type")),
@@ -1447,12 +1447,12 @@ impl<'a> Parser<'a> {
         let kind = match &self.tokens[self.pos].kind {
             TokenKind::Int(v) => ExprKind::Int(*v),
             TokenKind::Double(v) => ExprKind::Double(*v),
-            TokenKind::Str(s) => ExprKind::Str(s.clone().into_boxed_slice()),
+            TokenKind::Str(s) => ExprKind::Str(s.clone()),
             TokenKind::True => ExprKind::Bool(true),
             TokenKind::False => ExprKind::Bool(false),
             TokenKind::Null => ExprKind::Null,
             TokenKind::This => ExprKind::This,
-            TokenKind::Ident(_) => {
+            TokenKind::Ident => {
                 let name = self.ident()?;
                 return self.finish_expr(ExprKind::Name(name), lo);
             }

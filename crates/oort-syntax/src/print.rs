@@ -92,7 +92,7 @@ pub fn tokens_to_string(file: &SourceFile, tokens: &[Token]) -> String {
         let (line, col) = file.line_col(t.span.lo);
         let _ = write!(out, "{line}:{col} ");
         let _ = match &t.kind {
-            TokenKind::Ident(name) => writeln!(out, "ident {name}"),
+            TokenKind::Ident => writeln!(out, "ident {}", file.slice(t.span)),
             TokenKind::Int(v) => writeln!(out, "int {v}"),
             TokenKind::Double(v) => writeln!(out, "double {v:?}"),
             TokenKind::Str(bytes) => writeln!(out, "string {}", quote_bytes(bytes)),
