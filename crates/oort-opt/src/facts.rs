@@ -95,12 +95,20 @@ pub fn resumable(facts: &ModuleFacts, f: &Function) -> bool {
 }
 
 /// Functions whose dataflow states would take more than this many cells (blocks times
-/// variables) are left unoptimized, so a huge generated function costs linear time and
-/// memory instead of quadratic. Dense states suit every function a person writes.
+/// variables), and more than [`CELLS_PER_INST`] per instruction, are left unoptimized, so a
+/// huge generated function costs linear time and memory instead of quadratic. Dense states
+/// suit every function a person writes.
 pub const MAX_CELLS: usize = 4_000_000;
 
+/// Cells per instruction a function's states may take whatever their number: a huge
+/// function of few blocks (a generated script's top level, a million statements in one
+/// block) costs states linear in its size, and is optimized. Without that its temporaries
+/// stay, and it needs more registers than the bytecode has (E0401).
+pub const CELLS_PER_INST: usize = 4;
+
 pub fn too_big(f: &Function) -> bool {
-    f.blocks.len().saturating_mul(f.vars.len()) > MAX_CELLS
+    let cells = f.blocks.len().saturating_mul(f.vars.len());
+    cells > MAX_CELLS && cells > CELLS_PER_INST.saturating_mul(f.insts.len())
 }
 
 /// Runs a dataflow-based pass over every function of `m` that is not [`too_big`], with
