@@ -67,9 +67,10 @@ fn nesting_100000_deep_is_one_short_error() {
     let cases: Vec<(&str, String, &str)> = vec![
         ("parens.oort", format!("x := {};\n", nest("(", "1", ")")), "parens.oort:1:1005"),
         ("blocks.oort", format!("{}\n", nest("{", "", "}")), "blocks.oort:1:1001"),
-        ("unary.oort", format!("x := {}1;\n", "-".repeat(N)), "unary.oort:1:98006"),
+        ("unary.oort", format!("x := {}1;\n", "-".repeat(N)), "unary.oort:1:2006"),
         ("ifs.oort", format!("x := 1;\n{}print x;\n", "if (x < 2) ".repeat(N)), "ifs.oort:2:10994"),
         ("plus.oort", format!("x := 1{};\n", " + 1".repeat(N)), "plus.oort:1:6"),
+        ("assign.oort", format!("x := 1;\ny := 0;\n{}x;\n", "y = ".repeat(N)), "assign.oort:3:4003"),
         ("strcat.oort", format!("s := \"a\"{};\n", " + \"a\"".repeat(N)), "strcat.oort:1:6"),
         ("index.oort", format!("a := [1];\nx := a{};\n", "[0]".repeat(N)), "index.oort:2:6"),
         (
@@ -77,7 +78,7 @@ fn nesting_100000_deep_is_one_short_error() {
             format!("class A {{ b () -> A {{ return this; }} }}\na := new A ();\nc := a{};\n", ".b ()".repeat(N)),
             "calls.oort:3:6",
         ),
-        ("ternary.oort", format!("x := 1;\ny := {}0;\n", "x > 0 ? 1 : ".repeat(N)), "ternary.oort:2:1188018"),
+        ("ternary.oort", format!("x := 1;\ny := {}0;\n", "x > 0 ? 1 : ".repeat(N)), "ternary.oort:2:12012"),
         (
             "elseif.oort",
             format!(

@@ -1226,6 +1226,10 @@ impl<'a> Parser<'a> {
         let mut targets: Vec<(u32, Option<BinOp>, ExprId)> = Vec::new();
         let mut target = (lo, first);
         while let Some(op) = assign_op(self.peek()) {
+            if targets.len() as u32 >= MAX_DEPTH {
+                self.too_deep();
+                return Err(Fail);
+            }
             self.bump();
             targets.push((target.0, op, target.1));
             let lo = self.lo();
@@ -1254,6 +1258,12 @@ impl<'a> Parser<'a> {
         let mut arms: Vec<(u32, ExprId, ExprId)> = Vec::new();
         let mut cond = (lo, first);
         loop {
+            // A chain deeper than the limit: stop at its first `?` too many, before
+            // building the rest (see `prefix_chain`).
+            if arms.len() as u32 >= MAX_DEPTH {
+                self.too_deep();
+                return Err(Fail);
+            }
             self.bump(); // `?`
             let then = self.parse_expr()?;
             self.expect(TokenKind::Colon)?;
@@ -1321,6 +1331,12 @@ impl<'a> Parser<'a> {
     fn prefix_chain(&mut self) -> PResult<ExprId> {
         let mut prefixes: Vec<(u32, TokenKind)> = Vec::new();
         while is_prefix_op(self.peek()) {
+            // Deeper than the limit cannot be accepted: stop at the first operator too
+            // many, before building a node per operator of a chain of millions.
+            if prefixes.len() as u32 >= MAX_DEPTH {
+                self.too_deep();
+                return Err(Fail);
+            }
             prefixes.push((self.lo(), self.peek().clone()));
             self.bump();
         }
