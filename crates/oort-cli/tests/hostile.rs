@@ -288,3 +288,21 @@ fn the_deepest_accepted_nesting_fits_an_8_mib_stack() {
         assert_eq!(out, expected);
     }
 }
+
+/// A runtime error on a long line shows the same window around its marker.
+#[test]
+fn a_runtime_error_on_a_long_line() {
+    let source = format!("x := 1; {}print 7 / (x - 1);\n", "x = 1; ".repeat(20_000));
+    let (code, out, err) = oort("long_runtime.oort", source.as_bytes(), &["run"]);
+    assert_eq!((code, out.as_str()), (3, ""));
+    let at = source.find("7 / (x").unwrap(); // a division fails at its left operand
+    let shown = format!("...{}", source[at - 80..].trim_end());
+    assert_eq!(
+        err,
+        format!(
+            "runtime error: division by zero\n  --> long_runtime.oort:1:{}\n  |\n1 | {shown}\n  | {}^\n",
+            at + 1,
+            " ".repeat(83)
+        )
+    );
+}
