@@ -236,7 +236,7 @@ pub fn run_optimized(path: &Path, source: &str, opt: &oort_cli::Optimizations) -
         .spawn(move || {
             let reg = oort_cli::registry();
             let pipeline = oort_cli::pipeline(&reg, &opt).expect("known passes");
-            let options = oort_cli::RunOptions { stop_after: None, verify: true };
+            let options = oort_cli::RunOptions { stop_after: None, verify: true, free_front_end: false };
             let compiled = oort_cli::compile_with(file, &pipeline, options);
             let mut text = compiled.render_diagnostics(false);
             if let Err(oort_cli::Stop::Verifier { after, errors }) = &compiled.result {

@@ -9,7 +9,9 @@
 //! drops the allowed ones and turns the denied ones into errors before the diagnostics
 //! are rendered and counted.
 
-use crate::{Compiled, Optimizations, compile, emit, pipeline, registry, render, stages, stages_help, stop_for};
+use crate::{
+    Compiled, Optimizations, RunOptions, compile_with, emit, pipeline, registry, render, stages, stages_help, stop_for,
+};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use oort_ir::{Stop, Unit};
 use oort_syntax::{Code, Diagnostic, MAX_SOURCE_BYTES, Severity, SourceFile};
@@ -338,7 +340,10 @@ fn drive(command: Command, out: &mut dyn Write, err: &mut dyn Write, color: bool
     let Compiled { mut unit, result } = if parse_only {
         Compiled { unit: Unit::parse(source), result: Ok(()) }
     } else {
-        compile(source, &pipeline, opts.emit.as_deref().map(|s| stop_for(&pipeline, s)))
+        // The command line never looks at the trees after `lower`: free them then.
+        let stop_after = opts.emit.as_deref().map(|s| stop_for(&pipeline, s));
+        let verify = cfg!(debug_assertions) || std::env::var_os("OORT_VERIFY").is_some();
+        compile_with(source, &pipeline, RunOptions { stop_after, verify, free_front_end: true })
     };
     apply_lint_levels(&mut unit.diags, &opts.levels);
     // Denied warnings are errors too, though the pipeline ran on past them.

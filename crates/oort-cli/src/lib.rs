@@ -249,7 +249,7 @@ impl Compiled {
 /// after every pass in debug builds, or when `OORT_VERIFY` is set.
 pub fn compile(file: SourceFile, pipeline: &Pipeline, stop_after: Option<&str>) -> Compiled {
     let verify = cfg!(debug_assertions) || std::env::var_os("OORT_VERIFY").is_some();
-    compile_with(file, pipeline, RunOptions { stop_after, verify })
+    compile_with(file, pipeline, RunOptions { stop_after, verify, free_front_end: false })
 }
 
 /// [`compile`] with explicit options.

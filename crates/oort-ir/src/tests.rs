@@ -125,7 +125,7 @@ fn pipeline_insert_remove_and_stop_after() {
     assert!(p.remove("start"));
     assert!(!p.remove("start"));
     let mut unit = Unit::parse(SourceFile::new("t.oort", ""));
-    assert_eq!(p.run(&mut unit, RunOptions { stop_after: Some("b"), verify: true }), Ok(()));
+    assert_eq!(p.run(&mut unit, RunOptions { stop_after: Some("b"), verify: true, free_front_end: false }), Ok(()));
     let ran: Vec<_> = unit.diags.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(ran, ["a", "b"]);
 }
