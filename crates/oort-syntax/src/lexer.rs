@@ -309,7 +309,7 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
-        self.push(TokenKind::Str(bytes.into_boxed_slice()), lo);
+        self.push(TokenKind::Str(Box::new(bytes)), lo);
     }
 
     /// Decodes one escape sequence at `self.pos` (a backslash).

@@ -1463,7 +1463,7 @@ impl<'a> Parser<'a> {
         let kind = match &self.tokens[self.pos].kind {
             TokenKind::Int(v) => ExprKind::Int(*v),
             TokenKind::Double(v) => ExprKind::Double(*v),
-            TokenKind::Str(s) => ExprKind::Str(s.clone()),
+            TokenKind::Str(s) => ExprKind::Str(s.as_slice().into()),
             TokenKind::True => ExprKind::Bool(true),
             TokenKind::False => ExprKind::Bool(false),
             TokenKind::Null => ExprKind::Null,
