@@ -5,8 +5,8 @@
 //! and [`ClassId`]. The one mutation later stages make is the type checker inserting
 //! [`ExprKind::Convert`] nodes, which makes implicit conversions explicit.
 
-use crate::arena::{Arena, Id};
 use crate::span::Span;
+use id_arena::{Arena, Id};
 use indexmap::IndexSet;
 
 pub type ExprId = Id<Expr>;

@@ -7,7 +7,6 @@
 //! Entry points: [`lex`] (`--emit=tokens`), [`parse`] (`--emit=ast`), and the text dumps
 //! [`print::tokens_to_string`] and [`print::ast_to_string`].
 
-pub mod arena;
 pub mod ast;
 pub mod codes;
 pub mod diag;

@@ -25,13 +25,13 @@
 //! - Parentheses leave no node; an enclosing node's span includes them.
 //! - `-5` is `Unary(Neg, Int(5))`: no folding here.
 
-use crate::arena::Arena;
 use crate::ast::*;
 use crate::codes::Code;
 use crate::diag::{Diagnostic, sort_diagnostics};
 use crate::lexer::lex;
 use crate::span::{SourceFile, Span};
 use crate::token::{Token, TokenKind};
+use id_arena::Arena;
 
 /// Nesting levels (of expressions, statements and types together) the parser accepts.
 /// Chosen so that parsing and printing at the limit fit in a 2 MiB thread stack in a
