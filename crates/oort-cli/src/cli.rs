@@ -379,6 +379,7 @@ fn drive(command: Command, out: &mut dyn Write, err: &mut dyn Write, color: bool
         max_heap: opts.max_heap as usize,
         gc_stress: opts.gc_stress || std::env::var_os("OORT_GC_STRESS").is_some(),
         count_instructions: opts.count_instrs,
+        max_instructions: None,
     };
     let mut vm = match (Compiled { unit, result }).load(args, options) {
         Ok(vm) => vm,

@@ -58,11 +58,22 @@ pub struct VmOptions {
     /// Default off. Free when off: the dispatch loop is compiled twice, with and without
     /// the counter, and [`Vm::run`] picks one at entry.
     pub count_instructions: bool,
+    /// The most instructions one run may dispatch: the next dispatch is instead the
+    /// runtime error "instruction limit exceeded" (at that instruction). Default `None`,
+    /// no limit. For running untrusted programs (the fuzzer); a limit runs the counting
+    /// instance of the dispatch loop, so it also counts ([`Vm::instructions_executed`]).
+    pub max_instructions: Option<u64>,
 }
 
 impl Default for VmOptions {
     fn default() -> Self {
-        VmOptions { max_stack: 256 << 20, max_heap: 4 << 30, gc_stress: false, count_instructions: false }
+        VmOptions {
+            max_stack: 256 << 20,
+            max_heap: 4 << 30,
+            gc_stress: false,
+            count_instructions: false,
+            max_instructions: None,
+        }
     }
 }
 
@@ -187,7 +198,8 @@ pub struct Vm {
     loaded: Loaded,
     options: VmOptions,
     start: Instant,
-    /// Instructions dispatched by all runs so far (with [`VmOptions::count_instructions`]).
+    /// Instructions dispatched by all runs so far (with [`VmOptions::count_instructions`]
+    /// or [`VmOptions::max_instructions`]).
     executed: u64,
 }
 
@@ -791,7 +803,8 @@ impl Vm {
     }
 
     /// The number of bytecode instructions dispatched by the runs of this VM so far,
-    /// counted only with [`VmOptions::count_instructions`] (else 0). Every dispatch counts
+    /// counted only with [`VmOptions::count_instructions`] or [`VmOptions::max_instructions`]
+    /// (else 0). Every dispatch counts
     /// once, whatever it does: the instruction that fails with a runtime error is counted,
     /// and so are calls, returns and `goto`s; work done outside the dispatch loop (garbage
     /// collection, moving frames to the heap, resuming a continuation) adds nothing.
@@ -813,12 +826,17 @@ impl Vm {
     /// flushes `out` (also before reporting an error).
     pub fn run(&mut self, out: &mut dyn Write) -> Result<(), RuntimeError> {
         // Two instances of the interpreter: the one without the counter has no trace of it.
-        if self.options.count_instructions { self.execute::<true>(out) } else { self.execute::<false>(out) }
+        if self.options.count_instructions || self.options.max_instructions.is_some() {
+            self.execute::<true>(out)
+        } else {
+            self.execute::<false>(out)
+        }
     }
 
     /// [`Vm::run`], with (`COUNT`) or without the instruction counter. With it, every
     /// dispatch increments a local counter, added to [`Vm::instructions_executed`] when the
-    /// run ends (normally or by a runtime error); without it, the loop is the uncounted one.
+    /// run ends (normally or by a runtime error), and is held to
+    /// [`VmOptions::max_instructions`]; without it, the loop is the uncounted one.
     #[inline(never)]
     // `!(a < b)` on doubles is meant: it is true for NaN (`jnlt.f64`).
     #[allow(clippy::neg_cmp_op_on_partial_ord)]
@@ -848,6 +866,7 @@ impl Vm {
         let arg_strings: &[u64] = &loaded.arg_strings;
         let classes_rt: &[ClassRt] = &loaded.classes;
         let max_stack = options.max_stack;
+        let max_instructions = options.max_instructions.unwrap_or(u64::MAX);
         let rp: *mut u64 = regs.as_mut_ptr();
         let fidx = program.entry.0 as usize;
         let mut func: &Function = &program.functions[fidx];
@@ -1148,6 +1167,11 @@ impl Vm {
             // SAFETY: as above, at most one past the end of the code.
             ip = unsafe { ip.add(1) };
             if COUNT {
+                if count == max_instructions {
+                    std::hint::cold_path();
+                    // SAFETY: `ip` is one past the instruction just fetched, in `func.code`.
+                    unsafe { fail!("instruction limit exceeded ({max_instructions} instructions)") }
+                }
                 count += 1;
             }
             // SAFETY: register accesses `reg!(r)` touch `regs[base + r]`; the verifier

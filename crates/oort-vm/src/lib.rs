@@ -24,7 +24,9 @@
 //!   reports [`heap::GcStats`] ([`Vm::gc_stats`]);
 //! - with [`VmOptions::count_instructions`] the interpreter counts the instructions it
 //!   dispatches ([`Vm::instructions_executed`]); the dispatch loop is compiled twice, with
-//!   and without the counter, so it costs nothing when off.
+//!   and without the counter, so it costs nothing when off; [`VmOptions::max_instructions`]
+//!   bounds the dispatches of a run with the same counter (runtime error "instruction limit
+//!   exceeded").
 //!
 //! Printing: code generators emit `tostr.<type>` (also used for `str (v)`) followed by
 //! `print`, which writes a string and a newline.

@@ -1556,6 +1556,46 @@ fn counts_up_to_and_including_a_failing_instruction() {
     assert_eq!(n, 5);
 }
 
+#[test]
+fn instruction_limit_stops_a_run_at_the_next_dispatch() {
+    // `loop_and_call_program` dispatches 25 instructions: a limit of 25 lets it finish …
+    let options = VmOptions { max_instructions: Some(25), ..VmOptions::default() };
+    let (out, r, vm) = run_vm(loop_and_call_program(), options);
+    r.unwrap();
+    assert_eq!(out, "40\n");
+    assert_eq!(vm.instructions_executed(), 25);
+    // … and 24 stops it before its last instruction, after everything it printed.
+    let options = VmOptions { max_instructions: Some(24), ..VmOptions::default() };
+    let (out, r, vm) = run_vm(loop_and_call_program(), options);
+    assert_eq!(r.unwrap_err().message, "instruction limit exceeded (24 instructions)");
+    assert_eq!(out, "40\n");
+    assert_eq!(vm.instructions_executed(), 24);
+    // The limit is per run.
+    let options = VmOptions { max_instructions: Some(25), ..VmOptions::default() };
+    let mut vm = Vm::new(loop_and_call_program(), vec![], options).unwrap();
+    vm.run(&mut Vec::new()).unwrap();
+    vm.run(&mut Vec::new()).unwrap();
+    assert_eq!(vm.instructions_executed(), 50);
+}
+
+#[test]
+fn instruction_limit_ends_an_endless_loop() {
+    let mut pb = ProgramBuilder::new("t.oort");
+    let mut m = FunctionBuilder::new("main", &[]);
+    let top = m.new_label();
+    m.bind(top);
+    m.set_span(3, 7);
+    m.jump(top);
+    let main = pb.add(m.finish().unwrap());
+    let options = VmOptions { max_instructions: Some(1_000_000), ..VmOptions::default() };
+    let (_, r, vm) = run_vm(pb.finish(main).unwrap(), options);
+    assert_eq!(
+        r,
+        Err(RuntimeError { message: "instruction limit exceeded (1000000 instructions)".into(), line: 3, col: 7 })
+    );
+    assert_eq!(vm.instructions_executed(), 1_000_000);
+}
+
 /// A generator-style program over label values: `g` takes the value of its label `again`
 /// (moving `main` and itself to the heap) and returns it; `main` jumps to it twice, which
 /// re-enters `g`'s activation alone, and `g` returns again through its continuation into
