@@ -760,6 +760,32 @@ impl Checker<'_> {
         }
     }
 
+    /// The expectation `e` is checked with: an expression built only from integer literals
+    /// takes an expected integer type as a whole only when every literal in it fits that
+    /// type; otherwise each literal keeps its own type (`(-1 + 2) as uint64` adds in
+    /// `int32`, instead of `-1` staying `int32` while `2` became `uint64`, which made them
+    /// "mixed signed/unsigned 64-bit operands").
+    fn literal_expect(&self, e: ExprId, expect: Option<TyId>) -> Option<TyId> {
+        match expect.and_then(|t| self.int(t)) {
+            Some(it) if self.is_int_lit(e) && !self.literals_fit(e, it) => None,
+            _ => expect,
+        }
+    }
+
+    /// Whether every integer literal of `e`, an expression built only from them, fits `it`
+    /// (a `-` directly before a literal is part of it).
+    fn literals_fit(&self, e: ExprId, it: IntTy) -> bool {
+        match &self.ast.expr(e).kind {
+            ExprKind::Int(v) => it.holds_literal(*v, false),
+            ExprKind::Unary(op, x) => match self.ast.expr(*x).kind {
+                ExprKind::Int(v) if *op == UnOp::Neg => it.holds_literal(v, true),
+                _ => self.literals_fit(*x, it),
+            },
+            ExprKind::Binary(_, l, r) => self.literals_fit(*l, it) && self.literals_fit(*r, it),
+            _ => true,
+        }
+    }
+
     fn literal_ty(&mut self, v: u64, neg: bool, expect: Option<TyId>, span: Span) -> TyId {
         if let Some(it) = expect.and_then(|t| self.int(t))
             && it.holds_literal(v, neg)
@@ -812,6 +838,7 @@ impl Checker<'_> {
     /// Checks an expression, records its type and returns it. `expect` only guides
     /// literals; the caller converts.
     fn expr(&mut self, e: ExprId, expect: Option<TyId>) -> TyId {
+        let expect = self.literal_expect(e, expect);
         let t = self.expr_inner(e, expect);
         self.set_ty(e, t)
     }
